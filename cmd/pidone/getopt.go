@@ -1,0 +1,137 @@
+package main
+
+import (
+	"strings"
+)
+
+// option is one flag in a getopt-style table.
+type option struct {
+	short byte   // the one-letter form, or 0
+	long  string // the long form without its dashes, or ""
+	arg   string // what the value is called in help; "" for a flag without one
+	help  string
+	apply func(o *options, value string) error
+}
+
+// usageError is a mistake on the command line: one line for the user, and
+// exit code 1.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(parts ...string) error { return &usageError{strings.Join(parts, "")} }
+
+// parseArgs reads args (argv without argv[0]) as getopt_long does in
+// POSIX mode, starting from the defaults in o: short flags combine (-vv, -cv), a short flag's value may be
+// attached (-r15:3) or follow (-r 15:3), a long flag's value may follow "="
+// or come next, a long flag may be shortened to any unique prefix, and
+// options end at "--" or at the first argument that is not one, so the
+// command's own flags are never read as pidone's.
+func parseArgs(args []string, table []option, o options) (options, error) {
+	i := 0
+	for ; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			i++
+			break
+		}
+		if len(arg) < 2 || arg[0] != '-' {
+			break
+		}
+		var err error
+		if strings.HasPrefix(arg, "--") {
+			i, err = parseLong(args, i, table, &o)
+		} else {
+			i, err = parseShorts(args, i, table, &o)
+		}
+		if err != nil {
+			return options{}, err
+		}
+	}
+	o.config.Command = args[i:]
+	return o, nil
+}
+
+// parseLong reads the long option at args[i] and returns the index of the
+// last argument it used.
+func parseLong(args []string, i int, table []option, o *options) (int, error) {
+	name, value, hasValue := strings.Cut(args[i][2:], "=")
+	opt, err := findLong(name, table)
+	if err != nil {
+		return i, err
+	}
+	switch {
+	case opt.arg == "" && hasValue:
+		return i, usagef("option --", opt.long, " takes no value")
+	case opt.arg != "" && !hasValue:
+		if i+1 >= len(args) {
+			return i, usagef("option --", opt.long, " needs a value")
+		}
+		i++
+		value = args[i]
+	}
+	return i, opt.apply(o, value)
+}
+
+// findLong finds a long option by its name or by a prefix of exactly one.
+func findLong(name string, table []option) (*option, error) {
+	var matches []*option
+	for k := range table {
+		opt := &table[k]
+		if opt.long == "" || !strings.HasPrefix(opt.long, name) {
+			continue
+		}
+		if opt.long == name {
+			return opt, nil
+		}
+		matches = append(matches, opt)
+	}
+	switch {
+	case len(matches) == 1 && name != "":
+		return matches[0], nil
+	case len(matches) > 1 && name != "":
+		names := make([]string, len(matches))
+		for k, m := range matches {
+			names[k] = "--" + m.long
+		}
+		return nil, usagef("option --", name, " is ambiguous: ", strings.Join(names, ", "))
+	}
+	return nil, usagef("unknown option --", name)
+}
+
+// parseShorts reads the cluster of short options at args[i] and returns the
+// index of the last argument it used.
+func parseShorts(args []string, i int, table []option, o *options) (int, error) {
+	cluster := args[i][1:]
+	for k := 0; k < len(cluster); k++ {
+		opt := findShort(cluster[k], table)
+		if opt == nil {
+			return i, usagef("unknown option -", cluster[k:k+1])
+		}
+		if opt.arg == "" {
+			if err := opt.apply(o, ""); err != nil {
+				return i, err
+			}
+			continue
+		}
+		value := cluster[k+1:]
+		if value == "" {
+			if i+1 >= len(args) {
+				return i, usagef("option -", cluster[k:k+1], " needs a value")
+			}
+			i++
+			value = args[i]
+		}
+		return i, opt.apply(o, value)
+	}
+	return i, nil
+}
+
+func findShort(c byte, table []option) *option {
+	for k := range table {
+		if table[k].short == c {
+			return &table[k]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	supervisor "github.com/pidone/pidone/init"
+	"github.com/pidone/pidone/signals"
+)
+
+// options is everything the command line says.
+type options struct {
+	config  supervisor.Config
+	help    bool
+	version bool
+}
+
+// pidoneOptions is pidone's own flag table.
+var pidoneOptions = []option{
+	{short: 'c', long: "single-child", help: "forward signals to the child alone, not to its process group",
+		apply: func(o *options, _ string) error { o.config.SingleChild = true; return nil }},
+	{short: 'r', long: "rewrite", arg: "FROM:TO", help: "forward signal FROM as TO (names or numbers); TO 0 drops FROM; repeatable",
+		apply: func(o *options, v string) error {
+			from, to, err := signals.ParseRule(v)
+			if err != nil {
+				return usagef(err.Error())
+			}
+			o.config.Rewrite.Set(from, to)
+			return nil
+		}},
+	{long: "grace", arg: "DURATION", help: "after the child exits, how long the rest get between SIGTERM and SIGKILL (default 2s; 0 kills at once)",
+		apply: func(o *options, v string) error {
+			d, err := parseDuration(v)
+			if err != nil {
+				return usagef("option --grace: ", err.Error())
+			}
+			o.config.Grace = d
+			return nil
+		}},
+	{short: 'v', long: "verbose", help: "log lifecycle events to stderr; twice, every signal and reaped process too",
+		apply: func(o *options, _ string) error { o.config.Verbosity++; return nil }},
+	{short: 'h', long: "help", help: "show this help and exit",
+		apply: func(o *options, _ string) error { o.help = true; return nil }},
+	{short: 'V', long: "version", help: "show the version and exit",
+		apply: func(o *options, _ string) error { o.version = true; return nil }},
+}
+
+// defaultOptions are pidone's options before the command line is read.
+func defaultOptions() options {
+	return options{config: supervisor.Config{Grace: supervisor.DefaultGrace}}
+}
+
+// parseDuration reads Go's form ("500ms", "5s", "1m30s") or plain seconds
+// ("5", "0.5").
+func parseDuration(v string) (time.Duration, error) {
+	if secs, err := strconv.ParseFloat(v, 64); err == nil && !strings.ContainsAny(v, "xXpPeEnN_") {
+		if secs < 0 || secs > maxSeconds {
+			return 0, usagef(strconv.Quote(v), " is out of range")
+		}
+		return time.Duration(secs * float64(time.Second)), nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0, usagef(strconv.Quote(v), " is not a duration (like 500ms, 5s, 1m or plain seconds)")
+	}
+	return d, nil
+}
+
+// maxSeconds keeps a duration in plain seconds inside time.Duration.
+const maxSeconds = 9e9
+
+// helpText lists the flags of a table.
+func helpText(name string, table []option) string {
+	var b strings.Builder
+	b.WriteString("Usage: " + name + " [OPTION]... [--] COMMAND [ARG]...\n")
+	b.WriteString("Run COMMAND as the only child of a minimal init: forward signals to it,\n")
+	b.WriteString("reap zombies, and exit with its exit code.\n\nOptions:\n")
+	for _, opt := range table {
+		flag := "    "
+		if opt.short != 0 {
+			flag = "-" + string(opt.short)
+			if opt.long != "" {
+				flag += ", "
+			} else {
+				flag += "  "
+			}
+		}
+		if opt.long != "" {
+			flag += "--" + opt.long
+		}
+		if opt.arg != "" {
+			flag += " " + opt.arg
+		}
+		b.WriteString("  " + flag + strings.Repeat(" ", max(1, 28-len(flag))) + opt.help + "\n")
+	}
+	b.WriteString("\nExit codes: the command's own; 128+N if signal N killed it;\n")
+	b.WriteString("1 bad usage; 126 command cannot be executed; 127 command not found.\n")
+	return b.String()
+}

@@ -1,0 +1,39 @@
+package supervisor
+
+import (
+	"time"
+
+	"github.com/pidone/pidone/signals"
+)
+
+// Config says what to run and how to supervise it. The zero value of every
+// field but Command is a sound default, except Grace: see DefaultGrace.
+type Config struct {
+	// Command is the child's argv; Command[0] is looked up in PATH.
+	Command []string
+	// SingleChild forwards signals to the child alone rather than to its
+	// process group.
+	SingleChild bool
+	// Rewrite is applied to every signal before it is forwarded.
+	Rewrite signals.Rewrite
+	// Grace is how long the processes left after the main child exits get
+	// between SIGTERM and SIGKILL. Zero kills them at once.
+	Grace time.Duration
+	// Verbosity: 0 logs only errors, 1 adds lifecycle events, 2 adds every
+	// signal and every reaped process.
+	Verbosity int
+}
+
+// DefaultGrace is the grace period of the drain when none is given: long
+// enough for a well-behaved process to finish, short enough that the
+// container ends well before a runtime's own SIGKILL (10s in Docker, 30s in
+// Kubernetes).
+const DefaultGrace = 2 * time.Second
+
+// Exit codes pidone uses for its own failures, before the child runs. Once
+// the child has run, pidone exits with the child's code.
+const (
+	ExitUsage         = 1   // bad flag, bad value, or no command
+	ExitCannotExecute = 126 // the command exists but could not be executed
+	ExitNotFound      = 127 // the command was not found
+)

@@ -1,0 +1,77 @@
+package supervisor
+
+import (
+	"os"
+	"syscall"
+	"unsafe"
+)
+
+// The child must start with the signal state pidone's caller gave pidone:
+// under nohup, SIGHUP ignored; in a container, nothing ignored and nothing
+// blocked. Go makes that take care:
+//
+//   - Blocked signals: the child starts with the mask of the thread that
+//     forks it, and the Go runtime keeps the inherited mask on its threads
+//     for every signal it does not need itself. The ones it needs (SIGHUP,
+//     SIGINT, SIGTERM, SIGQUIT, SIGCHLD, SIGPROF and the synchronous ones) it
+//     unblocks before main runs, so a caller's block on those is gone before
+//     pidone could read it: no Go program can pass it on.
+//   - Ignored signals: once os/signal installs a handler for a signal, the
+//     child starts with the default action for it, not the caller's SIG_IGN.
+//     So pidone looks at each disposition before asking for the signal, and
+//     asks for the ignored ones only after the child has started: the fork
+//     then copies SIG_IGN into the child. The Go runtime honours an inherited
+//     SIG_IGN for SIGHUP, SIGINT and the job-control signals, which covers
+//     nohup, a shell's background job, and `trap '' INT`.
+
+// sigIgn is the SIG_IGN disposition.
+const sigIgn = 1
+
+// kernelSigaction is the start of the kernel's struct sigaction: on every
+// architecture pidone is built for the handler comes first. The buffer is
+// larger than any of them.
+type kernelSigaction struct {
+	handler uintptr
+	rest    [7]uint64
+}
+
+// ignoredAtStart returns the signals among sigs whose disposition is SIG_IGN.
+func ignoredAtStart(sigs []syscall.Signal) []syscall.Signal {
+	var ignored []syscall.Signal
+	for _, sig := range sigs {
+		var old kernelSigaction
+		_, _, errno := syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, uintptr(sig), 0,
+			uintptr(unsafe.Pointer(&old)), sigsetBytes, 0, 0)
+		if errno == 0 && old.handler == sigIgn {
+			ignored = append(ignored, sig)
+		}
+	}
+	return ignored
+}
+
+// sigsetBytes is the size of the kernel's sigset_t: 64 signals.
+const sigsetBytes = 8
+
+// without returns the signals of all that are not in some.
+func without(all, some []syscall.Signal) []syscall.Signal {
+	var rest []syscall.Signal
+	for _, sig := range all {
+		found := false
+		for _, s := range some {
+			found = found || s == sig
+		}
+		if !found {
+			rest = append(rest, sig)
+		}
+	}
+	return rest
+}
+
+// osSignals converts for os/signal.
+func osSignals(sigs []syscall.Signal) []os.Signal {
+	out := make([]os.Signal, len(sigs))
+	for i, sig := range sigs {
+		out[i] = sig
+	}
+	return out
+}

@@ -1,0 +1,118 @@
+package supervisor
+
+import (
+	"errors"
+	"strings"
+	"syscall"
+)
+
+// errNotFound is returned by spawn when the command is not in PATH.
+var errNotFound = errors.New("command not found")
+
+// spawnError is a failure to start the child, with the exit code it maps to.
+type spawnError struct {
+	command string
+	err     error
+}
+
+func (e *spawnError) Error() string { return "cannot run " + e.command + ": " + e.err.Error() }
+func (e *spawnError) Unwrap() error { return e.err }
+
+// exitCode follows the shell: 127 when the command does not exist, 126 when
+// it exists but cannot be executed (permission, format, a directory).
+func (e *spawnError) exitCode() int {
+	if errors.Is(e.err, errNotFound) || errors.Is(e.err, syscall.ENOENT) || errors.Is(e.err, syscall.ENOTDIR) {
+		return ExitNotFound
+	}
+	return ExitCannotExecute
+}
+
+// spawn starts argv as pidone's child and returns its pid. The child is
+// never waited for here: the reaper collects it with everything else.
+func spawn(argv []string, term terminal) (int, *spawnError) {
+	path, err := lookPath(argv[0])
+	if err != nil {
+		return 0, &spawnError{argv[0], err}
+	}
+	pid, err := syscall.ForkExec(path, argv, &syscall.ProcAttr{
+		Env: syscall.Environ(),
+		// The child gets pidone's stdin, stdout and stderr. Other
+		// descriptors pidone inherited without close-on-exec pass through
+		// too, as with a plain exec.
+		Files: []uintptr{0, 1, 2},
+		Sys:   childAttributes(term),
+	})
+	if err != nil {
+		return 0, &spawnError{argv[0], err}
+	}
+	return pid, nil
+}
+
+// childAttributes chooses where the child lives: in a session of its own,
+// so that its process group can be signalled as a whole and nothing it does
+// to its terminal reaches pidone.
+func childAttributes(term terminal) *syscall.SysProcAttr {
+	switch term {
+	case ownTerminal:
+		return &syscall.SysProcAttr{
+			// A new session, which takes the terminal pidone let go of as
+			// its controlling terminal, so that ^C and ^Z reach the child's
+			// foreground job.
+			Setsid:  true,
+			Setctty: true,
+			Ctty:    0,
+		}
+	case sharedForeground:
+		return &syscall.SysProcAttr{
+			// The terminal belongs to the session of the shell that ran
+			// pidone, which cannot give it away; the child's process group
+			// takes the foreground instead, as a job of that shell would.
+			// Go sets it from inside the child, with signals blocked, so no
+			// SIGTTOU can stop either process.
+			Setpgid:    true,
+			Foreground: true,
+			Ctty:       0,
+		}
+	case sharedBackground:
+		// pidone runs as a background job: the child is a background job
+		// too, in a group of its own, and leaves the foreground alone.
+		return &syscall.SysProcAttr{Setpgid: true}
+	}
+	// No terminal: a new session and process group, and nothing to take.
+	return &syscall.SysProcAttr{Setsid: true}
+}
+
+// lookPath finds the program as execvp would: a name with a slash is used
+// as it is, any other is searched in PATH, and an empty PATH entry means the
+// current directory.
+func lookPath(name string) (string, error) {
+	if strings.Contains(name, "/") {
+		return name, nil
+	}
+	dirs, ok := syscall.Getenv("PATH")
+	if !ok {
+		dirs = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+	}
+	var denied error
+	for _, dir := range strings.Split(dirs, ":") {
+		if dir == "" {
+			dir = "."
+		}
+		path := dir + "/" + name
+		var info syscall.Stat_t
+		if syscall.Stat(path, &info) != nil || info.Mode&syscall.S_IFMT == syscall.S_IFDIR {
+			continue
+		}
+		if info.Mode&0o111 == 0 {
+			// Keep looking, as execvp does, but remember why this one
+			// failed in case nothing better turns up.
+			denied = syscall.EACCES
+			continue
+		}
+		return path, nil
+	}
+	if denied != nil {
+		return "", denied
+	}
+	return "", errNotFound
+}

@@ -1,0 +1,190 @@
+package supervisor
+
+import (
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/pidone/pidone/reaper"
+	"github.com/pidone/pidone/signals"
+)
+
+// state is where the supervisor is in the life of the container.
+type state int
+
+const (
+	starting state = iota // handlers installed, no child yet: a failure still ends pidone
+	running               // the main child runs: signals are forwarded, zombies reaped
+	draining              // the main child has exited: the rest get SIGTERM, then SIGKILL
+	done                  // nothing is left: pidone exits with the main child's code
+)
+
+// intakeBuffer is the room for signals that arrive while pidone is busy.
+// The runtime merges repeats of one signal until they are read, so the
+// buffer needs a slot per distinct signal, and os/signal drops what does not
+// fit.
+const intakeBuffer = 2 * signals.Max
+
+type supervisor struct {
+	cfg    Config
+	log    logger
+	state  state
+	isPID1 bool
+
+	incoming     chan os.Signal
+	graceExpired <-chan struct{} // nil until the drain starts a grace period
+	killing      bool            // the drain has sent SIGKILL
+
+	child     int         // the main child's pid, which is also its process group
+	childExit reaper.Exit // how the main child ended
+
+	// unasked counts signals the kernel sends pidone itself as a side
+	// effect of what pidone did, which the child must not see.
+	unasked [signals.Max + 1]int
+}
+
+// Run supervises cfg.Command as pidone's only child and returns the exit
+// code pidone should exit with: the child's, or one of the Exit codes when
+// the child could not be started.
+func Run(cfg Config) int {
+	s := &supervisor{
+		cfg:      cfg,
+		log:      logger{verbosity: cfg.Verbosity},
+		isPID1:   syscall.Getpid() == 1,
+		incoming: make(chan os.Signal, intakeBuffer),
+	}
+
+	// Ask for signals before anything can send one: before the child
+	// exists, a SIGTERM to PID 1 with no handler would be dropped, and a
+	// SIGCHLD missed here would leave the child a zombie. The signals the
+	// caller ignored are asked for once the child has inherited SIG_IGN.
+	catchable := signals.Catchable()
+	ignored := ignoredAtStart(catchable)
+	signal.Notify(s.incoming, osSignals(without(catchable, ignored))...)
+
+	if err := s.start(ignored); err != nil {
+		s.log.error(err.Error())
+		return err.exitCode()
+	}
+	signal.Notify(s.incoming, osSignals(ignored)...)
+
+	return s.supervise()
+}
+
+// start does everything that may still fail, and starts the child.
+func (s *supervisor) start(ignored []syscall.Signal) *spawnError {
+	if !s.isPID1 {
+		// Orphans go to the nearest subreaper, so pidone can reap them
+		// without being PID 1.
+		if err := reaper.BecomeSubreaper(); err != nil {
+			s.log.error("cannot become a child subreaper, orphans will not be reaped:", err.Error())
+		} else {
+			s.log.log(lifecycle, "not PID 1: reaping orphans as a child subreaper")
+		}
+	}
+
+	term := probeTerminal()
+	if term == ownTerminal {
+		hangupSent, err := releaseTerminal()
+		switch {
+		case err != nil:
+			s.log.error("cannot pass the terminal to the child:", err.Error())
+			term = noTerminal
+		case hangupSent:
+			s.expectUnasked(syscall.SIGHUP, ignored)
+			s.expectUnasked(syscall.SIGCONT, ignored)
+		}
+	}
+
+	pid, err := spawn(s.cfg.Command, term)
+	if err != nil {
+		return err
+	}
+	s.child, s.state = pid, running
+	s.log.log(lifecycle, "started pid", strconv.Itoa(pid)+":", strings.Join(s.cfg.Command, " "))
+	return nil
+}
+
+// expectUnasked notes that the kernel is sending sig to pidone on its own
+// account, unless pidone is not listening for it yet.
+func (s *supervisor) expectUnasked(sig syscall.Signal, ignored []syscall.Signal) {
+	for _, ign := range ignored {
+		if ign == sig {
+			return
+		}
+	}
+	s.unasked[sig]++
+}
+
+// supervise is the main loop: one event at a time until nothing is left.
+func (s *supervisor) supervise() int {
+	for s.state != done {
+		select {
+		case sig := <-s.incoming:
+			s.onSignal(sig.(syscall.Signal))
+		case <-s.graceExpired:
+			s.onGraceExpired()
+		}
+	}
+	code := s.childExit.Code()
+	s.log.log(lifecycle, "exiting with code", strconv.Itoa(code))
+	return code
+}
+
+func (s *supervisor) onSignal(sig syscall.Signal) {
+	switch {
+	case sig == syscall.SIGCHLD:
+		s.onChildEvent()
+	case !signals.Forwardable(sig):
+		s.log.log(detail, "not forwarding", signals.Name(sig))
+	case s.unasked[sig] > 0:
+		s.unasked[sig]--
+		s.log.log(detail, "not forwarding", signals.Name(sig), "caused by releasing the terminal")
+	default:
+		s.forward(sig)
+	}
+}
+
+// onChildEvent reaps every process that has ended. The main child's end
+// starts the drain; in the drain, the last process's end finishes it.
+func (s *supervisor) onChildEvent() {
+	exited, othersLeft := reaper.Reap()
+	mainExited := false
+	for _, e := range exited {
+		if e.Pid == s.child && s.state == running {
+			s.childExit, mainExited = e, true
+			s.log.log(lifecycle, "main child", strconv.Itoa(e.Pid), "exited with code", strconv.Itoa(e.Code()))
+			continue
+		}
+		s.log.log(detail, "reaped pid", strconv.Itoa(e.Pid), "exit code", strconv.Itoa(e.Code()))
+	}
+	switch {
+	case mainExited:
+		s.startDrain(othersLeft)
+	case s.state == draining && !othersLeft:
+		s.state = done
+	case s.state == draining && s.killing:
+		s.signalRest(syscall.SIGKILL)
+	}
+}
+
+// forward passes sig on, rewritten, to the child's group or the child alone.
+func (s *supervisor) forward(sig syscall.Signal) {
+	out, ok := s.cfg.Rewrite.Apply(sig)
+	if !ok {
+		s.log.log(detail, "dropping", signals.Name(sig))
+		return
+	}
+	if s.cfg.SingleChild && s.state == running {
+		s.log.log(detail, "forwarding", signals.Name(out), "to pid", strconv.Itoa(s.child))
+		signals.ToProcess(s.child, out)
+		return
+	}
+	s.log.log(detail, "forwarding", signals.Name(out), "to group", strconv.Itoa(s.child))
+	if err := signals.ToGroup(s.child, out); err == syscall.ESRCH && s.state == running {
+		// The child left the group it was started in: it still gets it.
+		signals.ToProcess(s.child, out)
+	}
+}

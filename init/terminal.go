@@ -1,0 +1,48 @@
+package supervisor
+
+import (
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// terminal is how the child relates to the terminal on pidone's stdin.
+type terminal int
+
+const (
+	noTerminal       terminal = iota // stdin is not pidone's controlling terminal: nothing to take
+	ownTerminal                      // pidone leads the terminal's session (docker run -t): it lets go, the child's session takes it
+	sharedForeground                 // a shell's terminal, pidone in the foreground: the child's group takes the foreground
+	sharedBackground                 // a shell's terminal, pidone in the background: the child stays in the background
+)
+
+// probeTerminal looks at stdin before the child is started, because Go's
+// Setctty and Foreground make the start fail when stdin is not a terminal,
+// where pidone must carry on without one.
+func probeTerminal() terminal {
+	// TIOCGPGRP succeeds only on our own controlling terminal.
+	foreground, err := unix.IoctlGetInt(0, unix.TIOCGPGRP)
+	if err != nil {
+		return noTerminal
+	}
+	if session, err := unix.IoctlGetInt(0, unix.TIOCGSID); err == nil && session == syscall.Getpid() {
+		return ownTerminal
+	}
+	if foreground == syscall.Getpgrp() {
+		return sharedForeground
+	}
+	return sharedBackground
+}
+
+// releaseTerminal gives up pidone's controlling terminal so that the child's
+// new session can take it. As the session leader pidone makes the kernel
+// send SIGHUP and SIGCONT to the terminal's foreground group, which is
+// pidone's own group when it is there: the caller must not forward those two
+// (dumb-init issue #136). It reports whether they are on their way.
+func releaseTerminal() (hangupSent bool, err error) {
+	foreground, _ := unix.IoctlGetInt(0, unix.TIOCGPGRP)
+	if err := unix.IoctlSetInt(0, unix.TIOCNOTTY, 0); err != nil {
+		return false, err
+	}
+	return foreground == syscall.Getpgrp(), nil
+}

@@ -1,0 +1,54 @@
+package signals
+
+import "syscall"
+
+// neverForwarded names the signals pidone catches, or could be sent, but
+// must not pass on, each with the reason.
+var neverForwarded = map[syscall.Signal]string{
+	// SIGCHLD tells pidone that a child changed state; it is pidone's own
+	// cue to reap, and the child's children are none of the child's business.
+	syscall.SIGCHLD: "pidone's cue to reap",
+	// SIGURG is sent by the Go runtime to its own threads to preempt
+	// goroutines; forwarding it would shower the child with signals it never
+	// asked for.
+	syscall.SIGURG: "the Go runtime's preemption signal",
+}
+
+// Forwardable reports whether a signal pidone receives may be passed on.
+func Forwardable(sig syscall.Signal) bool {
+	_, never := neverForwarded[sig]
+	return !never
+}
+
+// Catchable lists every signal pidone asks to receive: all that can be
+// caught, except SIGURG (see neverForwarded) and the two the C library keeps
+// for its threads (32 and 33), which no program may use. SIGCHLD is in the
+// list: pidone reaps on it.
+func Catchable() []syscall.Signal {
+	sigs := make([]syscall.Signal, 0, Max)
+	for n := syscall.Signal(1); n <= Max; n++ {
+		switch {
+		case n == syscall.SIGKILL, n == syscall.SIGSTOP, n == syscall.SIGURG:
+		case n > 31 && n < rtmin:
+		default:
+			sigs = append(sigs, n)
+		}
+	}
+	return sigs
+}
+
+// ToProcess sends sig to one process.
+func ToProcess(pid int, sig syscall.Signal) error {
+	return syscall.Kill(pid, sig)
+}
+
+// ToGroup sends sig to every process in the process group pgid.
+func ToGroup(pgid int, sig syscall.Signal) error {
+	return syscall.Kill(-pgid, sig)
+}
+
+// ToAll sends sig to every process this process may signal except itself:
+// for PID 1, every other process in its PID namespace.
+func ToAll(sig syscall.Signal) error {
+	return syscall.Kill(-1, sig)
+}
