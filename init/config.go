@@ -1,10 +1,6 @@
 package supervisor
 
-import (
-	"time"
-
-	"github.com/pidone/pidone/signals"
-)
+import "github.com/pidone/pidone/signals"
 
 // Config says what to run and how to supervise it. The zero value of every
 // field but Command is a sound default, except Grace: see DefaultGrace.
@@ -18,7 +14,7 @@ type Config struct {
 	Rewrite signals.Rewrite
 	// Grace is how long the processes left after the main child exits get
 	// between SIGTERM and SIGKILL. Zero kills them at once.
-	Grace time.Duration
+	Grace Duration
 	// Verbosity: 0 logs only errors, 1 adds lifecycle events, 2 adds every
 	// signal and every reaped process.
 	Verbosity int
@@ -28,7 +24,7 @@ type Config struct {
 // enough for a well-behaved process to finish, short enough that the
 // container ends well before a runtime's own SIGKILL (10s in Docker, 30s in
 // Kubernetes).
-const DefaultGrace = 2 * time.Second
+const DefaultGrace = 2 * Second
 
 // Exit codes pidone uses for its own failures, before the child runs. Once
 // the child has run, pidone exits with the child's code.

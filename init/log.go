@@ -1,6 +1,6 @@
 package supervisor
 
-import "os"
+import "syscall"
 
 // Verbosity levels of the log.
 const (
@@ -27,7 +27,7 @@ func (l logger) log(level int, words ...string) {
 	for _, w := range words {
 		line += " " + w
 	}
-	os.Stderr.WriteString(line + "\n")
+	syscall.Write(2, []byte(line+"\n"))
 }
 
 func (l logger) error(words ...string) { l.log(quiet, words...) }

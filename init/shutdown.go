@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/pidone/pidone/signals"
 )
@@ -29,12 +28,7 @@ func (s *supervisor) startDrain(othersLeft bool) {
 	}
 	s.log.log(lifecycle, "main child gone, sending SIGTERM to what is left, SIGKILL in", s.cfg.Grace.String())
 	s.signalRest(syscall.SIGTERM)
-	expired := make(chan struct{})
-	s.graceExpired = expired
-	go func() {
-		time.Sleep(s.cfg.Grace)
-		close(expired)
-	}()
+	s.graceExpired = after(s.cfg.Grace)
 }
 
 // onGraceExpired ends the grace period: whatever still runs is killed.

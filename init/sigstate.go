@@ -1,7 +1,6 @@
 package supervisor
 
 import (
-	"os"
 	"syscall"
 	"unsafe"
 )
@@ -65,13 +64,4 @@ func without(all, some []syscall.Signal) []syscall.Signal {
 		}
 	}
 	return rest
-}
-
-// osSignals converts for os/signal.
-func osSignals(sigs []syscall.Signal) []os.Signal {
-	out := make([]os.Signal, len(sigs))
-	for i, sig := range sigs {
-		out[i] = sig
-	}
-	return out
 }

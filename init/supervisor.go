@@ -1,8 +1,6 @@
 package supervisor
 
 import (
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 	"syscall"
@@ -21,10 +19,8 @@ const (
 	done                  // nothing is left: pidone exits with the main child's code
 )
 
-// intakeBuffer is the room for signals that arrive while pidone is busy.
-// The runtime merges repeats of one signal until they are read, so the
-// buffer needs a slot per distinct signal, and os/signal drops what does not
-// fit.
+// intakeBuffer is the room for signals that arrive while pidone is busy:
+// a slot for each distinct signal, twice over (see readSignals).
 const intakeBuffer = 2 * signals.Max
 
 type supervisor struct {
@@ -33,7 +29,7 @@ type supervisor struct {
 	state  state
 	isPID1 bool
 
-	incoming     chan os.Signal
+	incoming     chan syscall.Signal
 	graceExpired <-chan struct{} // nil until the drain starts a grace period
 	killing      bool            // the drain has sent SIGKILL
 
@@ -53,7 +49,7 @@ func Run(cfg Config) int {
 		cfg:      cfg,
 		log:      logger{verbosity: cfg.Verbosity},
 		isPID1:   syscall.Getpid() == 1,
-		incoming: make(chan os.Signal, intakeBuffer),
+		incoming: make(chan syscall.Signal, intakeBuffer),
 	}
 
 	// Ask for signals before anything can send one: before the child
@@ -62,13 +58,14 @@ func Run(cfg Config) int {
 	// caller ignored are asked for once the child has inherited SIG_IGN.
 	catchable := signals.Catchable()
 	ignored := ignoredAtStart(catchable)
-	signal.Notify(s.incoming, osSignals(without(catchable, ignored))...)
+	go readSignals(s.incoming)
+	enableSignals(without(catchable, ignored))
 
 	if err := s.start(ignored); err != nil {
 		s.log.error(err.Error())
 		return err.exitCode()
 	}
-	signal.Notify(s.incoming, osSignals(ignored)...)
+	enableSignals(ignored)
 
 	return s.supervise()
 }
@@ -123,7 +120,7 @@ func (s *supervisor) supervise() int {
 	for s.state != done {
 		select {
 		case sig := <-s.incoming:
-			s.onSignal(sig.(syscall.Signal))
+			s.onSignal(sig)
 		case <-s.graceExpired:
 			s.onGraceExpired()
 		}

@@ -2,8 +2,7 @@ package supervisor
 
 import (
 	"syscall"
-
-	"golang.org/x/sys/unix"
+	"unsafe"
 )
 
 // terminal is how the child relates to the terminal on pidone's stdin.
@@ -21,11 +20,11 @@ const (
 // where pidone must carry on without one.
 func probeTerminal() terminal {
 	// TIOCGPGRP succeeds only on our own controlling terminal.
-	foreground, err := unix.IoctlGetInt(0, unix.TIOCGPGRP)
+	foreground, err := ioctlGetInt(0, syscall.TIOCGPGRP)
 	if err != nil {
 		return noTerminal
 	}
-	if session, err := unix.IoctlGetInt(0, unix.TIOCGSID); err == nil && session == syscall.Getpid() {
+	if session, err := ioctlGetInt(0, syscall.TIOCGSID); err == nil && session == syscall.Getpid() {
 		return ownTerminal
 	}
 	if foreground == syscall.Getpgrp() {
@@ -40,9 +39,25 @@ func probeTerminal() terminal {
 // pidone's own group when it is there: the caller must not forward those two
 // (dumb-init issue #136). It reports whether they are on their way.
 func releaseTerminal() (hangupSent bool, err error) {
-	foreground, _ := unix.IoctlGetInt(0, unix.TIOCGPGRP)
-	if err := unix.IoctlSetInt(0, unix.TIOCNOTTY, 0); err != nil {
+	foreground, _ := ioctlGetInt(0, syscall.TIOCGPGRP)
+	if err := ioctl(0, syscall.TIOCNOTTY, 0); err != nil {
 		return false, err
 	}
 	return foreground == syscall.Getpgrp(), nil
+}
+
+// ioctlGetInt and ioctl are the two terminal calls pidone makes, written
+// against package syscall: golang.org/x/sys/unix would pull in package time
+// and reflect, 120 KB, for them.
+func ioctlGetInt(fd int, req uintptr) (int, error) {
+	var value int32
+	err := ioctl(fd, req, uintptr(unsafe.Pointer(&value)))
+	return int(value), err
+}
+
+func ioctl(fd int, req, arg uintptr) error {
+	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), req, arg); errno != 0 {
+		return errno
+	}
+	return nil
 }

@@ -9,7 +9,7 @@
 package main
 
 import (
-	"os"
+	"syscall"
 
 	supervisor "github.com/pidone/pidone/init"
 )
@@ -18,7 +18,7 @@ import (
 var version = "dev"
 
 func main() {
-	os.Exit(run(os.Args))
+	syscall.Exit(run(commandLine()))
 }
 
 func run(argv []string) int {
@@ -26,17 +26,22 @@ func run(argv []string) int {
 	opts, err := parseArgs(argv[1:], pidoneOptions, defaultOptions())
 	switch {
 	case err != nil:
-		os.Stderr.WriteString("[" + name + "] " + err.Error() + " (see " + name + " -h)\n")
+		writeTo(2, "["+name+"] "+err.Error()+" (see "+name+" -h)\n")
 		return supervisor.ExitUsage
 	case opts.help:
-		os.Stdout.WriteString(helpText(name, pidoneOptions))
+		writeTo(1, helpText(name, pidoneOptions))
 		return 0
 	case opts.version:
-		os.Stdout.WriteString(name + " " + version + "\n")
+		writeTo(1, name+" "+version+"\n")
 		return 0
 	case len(opts.config.Command) == 0:
-		os.Stderr.WriteString("[" + name + "] no command given (see " + name + " -h)\n")
+		writeTo(2, "["+name+"] no command given (see "+name+" -h)\n")
 		return supervisor.ExitUsage
 	}
 	return supervisor.Run(opts.config)
+}
+
+// writeTo writes one message to fd in a single write.
+func writeTo(fd int, msg string) {
+	syscall.Write(fd, []byte(msg))
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	supervisor "github.com/pidone/pidone/init"
 	"github.com/pidone/pidone/signals"
@@ -31,9 +30,9 @@ var pidoneOptions = []option{
 		}},
 	{long: "grace", arg: "DURATION", help: "after the child exits, how long the rest get between SIGTERM and SIGKILL (default 2s; 0 kills at once)",
 		apply: func(o *options, v string) error {
-			d, err := parseDuration(v)
+			d, err := supervisor.ParseDuration(v)
 			if err != nil {
-				return usagef("option --grace: ", err.Error())
+				return usagef("option --grace: ", strconv.Quote(v), " is ", err.Error())
 			}
 			o.config.Grace = d
 			return nil
@@ -50,25 +49,6 @@ var pidoneOptions = []option{
 func defaultOptions() options {
 	return options{config: supervisor.Config{Grace: supervisor.DefaultGrace}}
 }
-
-// parseDuration reads Go's form ("500ms", "5s", "1m30s") or plain seconds
-// ("5", "0.5").
-func parseDuration(v string) (time.Duration, error) {
-	if secs, err := strconv.ParseFloat(v, 64); err == nil && !strings.ContainsAny(v, "xXpPeEnN_") {
-		if secs < 0 || secs > maxSeconds {
-			return 0, usagef(strconv.Quote(v), " is out of range")
-		}
-		return time.Duration(secs * float64(time.Second)), nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d < 0 {
-		return 0, usagef(strconv.Quote(v), " is not a duration (like 500ms, 5s, 1m or plain seconds)")
-	}
-	return d, nil
-}
-
-// maxSeconds keeps a duration in plain seconds inside time.Duration.
-const maxSeconds = 9e9
 
 // helpText lists the flags of a table.
 func helpText(name string, table []option) string {
