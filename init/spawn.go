@@ -29,7 +29,7 @@ func (e *spawnError) exitCode() int {
 
 // spawn starts argv as pidone's child and returns its pid. The child is
 // never waited for here: the reaper collects it with everything else.
-func spawn(argv []string, term terminal) (int, *spawnError) {
+func spawn(argv []string, attrs *syscall.SysProcAttr) (int, *spawnError) {
 	path, err := lookPath(argv[0])
 	if err != nil {
 		return 0, &spawnError{argv[0], err}
@@ -40,7 +40,7 @@ func spawn(argv []string, term terminal) (int, *spawnError) {
 		// descriptors pidone inherited without close-on-exec pass through
 		// too, as with a plain exec.
 		Files: []uintptr{0, 1, 2},
-		Sys:   childAttributes(term),
+		Sys:   attrs,
 	})
 	if err != nil {
 		return 0, &spawnError{argv[0], err}

@@ -47,7 +47,7 @@ type supervisor struct {
 func Run(cfg Config) int {
 	s := &supervisor{
 		cfg:      cfg,
-		log:      logger{verbosity: cfg.Verbosity},
+		log:      logger{verbosity: cfg.Verbosity, name: cfg.Name},
 		isPID1:   syscall.Getpid() == 1,
 		incoming: make(chan syscall.Signal, intakeBuffer),
 	}
@@ -63,15 +63,19 @@ func Run(cfg Config) int {
 
 	if err := s.start(ignored); err != nil {
 		s.log.error(err.Error())
-		return err.exitCode()
+		return cfg.startFailureCode(err.exitCode())
 	}
 	enableSignals(ignored)
+	if cfg.Pause {
+		return s.pause()
+	}
 
 	return s.supervise()
 }
 
 // start does everything that may still fail, and starts the child.
 func (s *supervisor) start(ignored []syscall.Signal) *spawnError {
+	s.askForParentDeathSignal()
 	if !s.isPID1 {
 		// Orphans go to the nearest subreaper, so pidone can reap them
 		// without being PID 1.
@@ -82,8 +86,12 @@ func (s *supervisor) start(ignored []syscall.Signal) *spawnError {
 		}
 	}
 
+	if s.cfg.Pause {
+		return nil
+	}
+
 	term := probeTerminal()
-	if term == ownTerminal {
+	if term == ownTerminal && s.cfg.Session == NewSession {
 		hangupSent, err := releaseTerminal()
 		switch {
 		case err != nil:
@@ -95,7 +103,7 @@ func (s *supervisor) start(ignored []syscall.Signal) *spawnError {
 		}
 	}
 
-	pid, err := spawn(s.cfg.Command, term)
+	pid, err := spawn(s.cfg.Command, childAttributesFor(s.cfg.Session, term))
 	if err != nil {
 		return err
 	}
@@ -125,7 +133,7 @@ func (s *supervisor) supervise() int {
 			s.onGraceExpired()
 		}
 	}
-	code := s.childExit.Code()
+	code := s.cfg.reportedCode(s.childExit.Code())
 	s.log.log(lifecycle, "exiting with code", strconv.Itoa(code))
 	return code
 }
@@ -141,6 +149,7 @@ func (s *supervisor) onSignal(sig syscall.Signal) {
 		s.log.log(detail, "not forwarding", signals.Name(sig), "caused by releasing the terminal")
 	default:
 		s.forward(sig)
+		s.followJobControl(sig)
 	}
 }
 
@@ -155,9 +164,11 @@ func (s *supervisor) onChildEvent() {
 			s.log.log(lifecycle, "main child", strconv.Itoa(e.Pid), "exited with code", strconv.Itoa(e.Code()))
 			continue
 		}
-		s.log.log(detail, "reaped pid", strconv.Itoa(e.Pid), "exit code", strconv.Itoa(e.Code()))
+		s.log.log(s.reapLevel(), "reaped pid", strconv.Itoa(e.Pid), "exit code", strconv.Itoa(e.Code()))
 	}
 	switch {
+	case mainExited && s.cfg.AfterMainExit != DrainRest:
+		s.onMainExitUndrained()
 	case mainExited:
 		s.startDrain(othersLeft)
 	case s.state == draining && !othersLeft:

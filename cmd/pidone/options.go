@@ -13,6 +13,7 @@ type options struct {
 	config  supervisor.Config
 	help    bool
 	version bool
+	license bool // tini -l, catatonit -L
 }
 
 // pidoneOptions is pidone's own flag table.
