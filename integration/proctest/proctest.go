@@ -90,7 +90,11 @@ func Start(t testing.TB, opts Options, argv ...string) *Process {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), "GODEBUG=asyncpreemptoff=1")
 	cmd.Env = append(cmd.Env, opts.Env...)
-	cmd.Stdin = opts.Stdin
+	if opts.Stdin != nil {
+		// A nil *os.File in the interface would give the child a closed
+		// fd 0, not /dev/null.
+		cmd.Stdin = opts.Stdin
+	}
 	p := &Process{t: t, cmd: cmd, stdout: &lines{}, stderr: &lines{}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.stdout, p.stderr
 	if opts.PID1 {
