@@ -116,3 +116,9 @@ func signalLines(lines []string) []string {
 func killAtEnd(t *testing.T, pid int) {
 	t.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGKILL) })
 }
+
+// readFile returns a file's contents, or nil when it cannot be read.
+func readFile(path string) []byte {
+	data, _ := os.ReadFile(path)
+	return data
+}
