@@ -16,7 +16,7 @@ func stopped(pid int) bool { return strings.HasPrefix(pt.Status(pid)["State"], "
 
 // jobControl is what a stop signal sent to the init did.
 type jobControl struct {
-	ChildSaw     []string // what the child reported, up to SIGWINCH, the marker
+	ChildSaw     []string // what the child reported before the last marker, sorted
 	ChildStopped bool
 	InitStopped  bool
 }
@@ -35,9 +35,9 @@ func TestDropInJobControl(t *testing.T) {
 		{"dumb-init forwards SIGTTIN as SIGSTOP and stops itself", "dumb-init", nil,
 			[]syscall.Signal{syscall.SIGTTIN}, jobControl{[]string{"SIGCONT", "SIGWINCH"}, true, true}},
 		{"dumb-init -r 20:10 forwards SIGTSTP as SIGUSR1 and still stops itself", "dumb-init", []string{"-r", "20:10"},
-			[]syscall.Signal{syscall.SIGTSTP}, jobControl{[]string{"SIGUSR1", "SIGCONT", "SIGWINCH"}, false, true}},
+			[]syscall.Signal{syscall.SIGTSTP}, jobControl{[]string{"SIGCONT", "SIGUSR1", "SIGWINCH"}, false, true}},
 		{"dumb-init -c forwards SIGTSTP as it is and stops itself", "dumb-init", []string{"-c"},
-			[]syscall.Signal{syscall.SIGTSTP}, jobControl{[]string{"SIGTSTP", "SIGCONT", "SIGWINCH"}, false, true}},
+			[]syscall.Signal{syscall.SIGTSTP}, jobControl{[]string{"SIGCONT", "SIGTSTP", "SIGWINCH"}, false, true}},
 		{"tini forwards SIGTSTP but not SIGTTIN and SIGTTOU", "tini", []string{"-s"},
 			[]syscall.Signal{syscall.SIGTTIN, syscall.SIGTTOU, syscall.SIGTSTP}, jobControl{[]string{"SIGTSTP", "SIGWINCH"}, false, false}},
 		{"catatonit forwards none of SIGTSTP, SIGTTIN, SIGTTOU", "catatonit", nil,
@@ -54,22 +54,32 @@ func TestDropInJobControl(t *testing.T) {
 					p.Signal(sig)
 				}
 				if tc.want.InitStopped {
-					// Wait for the stop, then wake the init as a shell's fg
-					// would; it passes SIGCONT on.
+					// Wait for the stops, then wake the init as a shell's fg
+					// would; it passes SIGCONT on. Signals sent together may
+					// be handled in any order, so the marker waits for it.
 					require.Eventually(t, func() bool { return stopped(p.Pid()) }, pt.Patience, pt.Poll, "the init did not stop")
 					got.InitStopped = true
+					if tc.want.ChildStopped {
+						require.Eventually(t, func() bool { return stopped(childPid) }, pt.Patience, pt.Poll, "the child did not stop")
+					}
 					got.ChildStopped = stopped(childPid)
 					p.Signal(syscall.SIGCONT)
+					p.WaitForLine("signal SIGCONT")
 				} else {
 					got.ChildStopped = stopped(childPid)
 					got.InitStopped = stopped(p.Pid())
 				}
+				// Two markers, one after the other: whatever the init
+				// forwarded before the first reached the child before the
+				// second. Signals sent together are handled in any order,
+				// so what the child saw is compared as a set.
 				p.Signal(syscall.SIGWINCH)
 				p.WaitForLine("signal SIGWINCH")
+				p.Signal(syscall.SIGUSR2)
+				p.WaitForLine("signal SIGUSR2")
 				got.ChildSaw = signalLines(p.Stdout())
-				if i := slices.Index(got.ChildSaw, "SIGWINCH"); i >= 0 {
-					got.ChildSaw = got.ChildSaw[:i+1]
-				}
+				got.ChildSaw = got.ChildSaw[:slices.Index(got.ChildSaw, "SIGUSR2")]
+				slices.Sort(got.ChildSaw)
 				p.Signal(syscall.SIGTERM)
 				p.Wait()
 				return got
