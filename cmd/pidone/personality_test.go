@@ -14,6 +14,7 @@ func TestPersonalityIsChosenByTheProgramName(t *testing.T) {
 		{"/usr/bin/tini", "tini"},
 		{"tini-static", "tini"},
 		{"/sbin/tini-static", "tini"},
+		{"/sbin/docker-init", "tini"},
 		{"/usr/local/bin/dumb-init", "dumb-init"},
 		{"catatonit", "catatonit"},
 		{"/pidone", "pidone"},

@@ -12,13 +12,14 @@ import (
 // follows; --version reports it, for scripts that check it, with pidone's.
 const tiniVersion = "0.19.0"
 
-// tiniPersonality is pidone installed as tini or tini-static: the child in
+// tiniPersonality is pidone installed as tini, tini-static or docker-init: the child in
 // a process group of its own in pidone's session, signals to the child
 // alone (-g or TINI_KILL_PROCESS_GROUP: to its group), no drain, and
 // SIGTTIN and SIGTTOU not forwarded.
 var tiniPersonality = personality{
-	name:    "tini",
-	aliases: []string{"tini-static"},
+	name: "tini",
+	// Docker's --init mounts its init, which is tini, as /sbin/docker-init.
+	aliases: []string{"tini-static", "docker-init"},
 	options: tiniOptions,
 	defaults: func() options {
 		return options{config: supervisor.Config{
