@@ -93,6 +93,9 @@ func Start(t testing.TB, opts Options, argv ...string) *Process {
 	cmd.Stdin = opts.Stdin
 	p := &Process{t: t, cmd: cmd, stdout: &lines{}, stderr: &lines{}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.stdout, p.stderr
+	// Processes pidone left running would hold the output pipes open, and
+	// Wait would wait for them too.
+	cmd.WaitDelay = time.Second
 	if opts.PID1 {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID}
 	}
@@ -103,12 +106,10 @@ func Start(t testing.TB, opts Options, argv ...string) *Process {
 		close(p.exited)
 	}()
 	t.Cleanup(func() {
-		select {
-		case <-p.exited:
-		default:
-			_ = cmd.Process.Kill()
-			<-p.exited
-		}
+		// Whatever the test left running goes, pidone's descendants first
+		// (as PID 1 pidone takes its namespace with it, but not otherwise).
+		killTree(cmd.Process.Pid)
+		<-p.exited
 		if t.Failed() {
 			t.Logf("stdout of %v:\n%s", argv, p.stdout.String())
 			t.Logf("stderr of %v:\n%s", argv, p.stderr.String())
