@@ -23,6 +23,17 @@ import (
 // rather than looped over.
 const maxCount = 9
 
+// configure reads pidone's options from its command line, then from the
+// variables in environ for the options the command line leaves out.
+func configure(args, environ []string) (options, error) {
+	given := map[string]bool{}
+	opts, err := parseArgs(args, noting(pidoneOptions, given), defaultOptions())
+	if err != nil || opts.help || opts.version {
+		return opts, err
+	}
+	return opts, applyEnvironment(&opts, pidoneOptions, given, environ)
+}
+
 // envName is the variable that sets opt.
 func envName(opt option) string {
 	return "PIDONE_" + strings.ToUpper(strings.ReplaceAll(opt.long, "-", "_"))

@@ -23,11 +23,7 @@ func main() {
 
 func run(argv []string) int {
 	name := "pidone"
-	given := map[string]bool{}
-	opts, err := parseArgs(argv[1:], noting(pidoneOptions, given), defaultOptions())
-	if err == nil && !opts.help && !opts.version {
-		err = applyEnvironment(&opts, pidoneOptions, given, syscall.Environ())
-	}
+	opts, err := configure(argv[1:], syscall.Environ())
 	switch {
 	case err != nil:
 		writeTo(2, "["+name+"] "+err.Error()+" (see "+name+" -h)\n")
