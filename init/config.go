@@ -1,6 +1,10 @@
 package supervisor
 
-import "github.com/pidone/pidone/signals"
+import (
+	"syscall"
+
+	"github.com/pidone/pidone/signals"
+)
 
 // Config says what to run and how to supervise it. The zero value of every
 // field but Command is a sound default, except Grace: see DefaultGrace.
@@ -18,6 +22,21 @@ type Config struct {
 	// Verbosity: 0 logs only errors, 1 adds lifecycle events, 2 adds every
 	// signal and every reaped process.
 	Verbosity int
+	// StopSignal is the signal that asks the child to stop, the one
+	// StopDelay holds and StopTimeout times. Zero means SIGTERM.
+	StopSignal syscall.Signal
+	// StopDelay is how long the stop signal is held before it is forwarded,
+	// so that traffic can drain away from the child first. Zero forwards it
+	// at once.
+	StopDelay Duration
+	// StopTimeout is how long the main child may run after the stop signal
+	// was forwarded before every process gets SIGKILL. Zero waits for ever.
+	StopTimeout Duration
+	// SuccessCodes are child exit codes that pidone reports as 0 (tini -e, PIDONE_REMAP_EXIT).
+	SuccessCodes []int
+	// Env is the child's environment, as NAME=value strings. Nil passes
+	// pidone's own.
+	Env []string
 }
 
 // DefaultGrace is the grace period of the drain when none is given: long

@@ -23,13 +23,13 @@ func main() {
 
 func run(argv []string) int {
 	name := "pidone"
-	opts, err := parseArgs(argv[1:], pidoneOptions, defaultOptions())
+	opts, err := configure(argv[1:], syscall.Environ())
 	switch {
 	case err != nil:
 		writeTo(2, "["+name+"] "+err.Error()+" (see "+name+" -h)\n")
 		return supervisor.ExitUsage
 	case opts.help:
-		writeTo(1, helpText(name, pidoneOptions))
+		writeTo(1, helpText(name, pidoneOptions)+environmentHelp(pidoneOptions))
 		return 0
 	case opts.version:
 		writeTo(1, name+" "+version+"\n")
