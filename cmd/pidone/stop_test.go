@@ -203,7 +203,7 @@ func TestRemapExitReportsACodeAsSuccess(t *testing.T) {
 		t.Run(w.name, func(t *testing.T) {
 			t.Parallel()
 			p := startPID1(t, w, "sleep", "1000")
-			require.Eventually(t, func() bool { return len(pt.InNamespaceOf(p.Pid())) == 2 }, pt.Patience, pt.Poll)
+			require.Eventually(t, func() bool { return len(pt.ProcessTree(p.Pid())) == 2 }, pt.Patience, pt.Poll)
 			p.Signal(syscall.SIGTERM)
 			want := 0
 			if w.flags == nil && w.env == nil {
