@@ -72,6 +72,9 @@ type Options struct {
 	Env []string
 	// Stdin is the process's standard input; nil is /dev/null.
 	Stdin *os.File
+	// Terminal starts the process in a session of its own with Stdin, a
+	// terminal, as its controlling terminal, as docker run -t does.
+	Terminal bool
 }
 
 // Process is a started process and what it has written.
@@ -96,8 +99,12 @@ func Start(t testing.TB, opts Options, argv ...string) *Process {
 	// Processes pidone left running would hold the output pipes open, and
 	// Wait would wait for them too.
 	cmd.WaitDelay = time.Second
+	cmd.SysProcAttr = &syscall.SysProcAttr{}
 	if opts.PID1 {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID}
+		cmd.SysProcAttr.Cloneflags = syscall.CLONE_NEWPID
+	}
+	if opts.Terminal {
+		cmd.SysProcAttr.Setsid, cmd.SysProcAttr.Setctty, cmd.SysProcAttr.Ctty = true, true, 0
 	}
 	require.NoError(t, cmd.Start(), "start %v", argv)
 	go func() {
