@@ -22,6 +22,21 @@ type Config struct {
 	// Verbosity: 0 logs only errors, 1 adds lifecycle events, 2 adds every
 	// signal and every reaped process.
 	Verbosity int
+	// StopSignal is the signal that asks the child to stop, the one
+	// StopDelay holds and StopTimeout times. Zero means SIGTERM.
+	StopSignal syscall.Signal
+	// StopDelay is how long the stop signal is held before it is forwarded,
+	// so that traffic can drain away from the child first. Zero forwards it
+	// at once.
+	StopDelay Duration
+	// StopTimeout is how long the main child may run after the stop signal
+	// was forwarded before every process gets SIGKILL. Zero waits for ever.
+	StopTimeout Duration
+	// SuccessCodes are child exit codes that pidone reports as 0 (tini -e, PIDONE_REMAP_EXIT).
+	SuccessCodes []int
+	// Env is the child's environment, as NAME=value strings. Nil passes
+	// pidone's own.
+	Env []string
 
 	// The fields below let pidone stand in for tini, dumb-init and
 	// catatonit (see personality.go); their zero values are pidone's own
@@ -36,8 +51,6 @@ type Config struct {
 	// StopWithChild makes pidone stop itself after forwarding SIGTSTP,
 	// SIGTTIN or SIGTTOU, so that Ctrl-Z suspends the whole job (dumb-init).
 	StopWithChild bool
-	// SuccessCodes are child exit codes that pidone reports as 0 (tini -e, PIDONE_REMAP_EXIT).
-	SuccessCodes []int
 	// ExecFailureCode, when not 0, is the exit code for a command that
 	// cannot be started, in place of 126 and 127 (dumb-init 2, catatonit 1).
 	ExecFailureCode int

@@ -58,16 +58,6 @@ func (c *Config) startFailureCode(code int) int {
 	return code
 }
 
-// reportedCode is the code pidone exits with for the main child's code.
-func (c *Config) reportedCode(code int) int {
-	for _, success := range c.SuccessCodes {
-		if code == success {
-			return 0
-		}
-	}
-	return code
-}
-
 // askForParentDeathSignal has the kernel send pidone sig when pidone's
 // parent dies; pidone then handles it as any signal it receives.
 func (s *supervisor) askForParentDeathSignal() {

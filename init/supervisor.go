@@ -32,6 +32,7 @@ type supervisor struct {
 	incoming     chan syscall.Signal
 	graceExpired <-chan struct{} // nil until the drain starts a grace period
 	killing      bool            // the drain has sent SIGKILL
+	stop         stopping        // the stop signal's delay and timeout (stopsignal.go)
 
 	child     int         // the main child's pid, which is also its process group
 	childExit reaper.Exit // how the main child ended
@@ -103,7 +104,7 @@ func (s *supervisor) start(ignored []syscall.Signal) *spawnError {
 		}
 	}
 
-	pid, err := spawn(s.cfg.Command, childAttributesFor(s.cfg.Session, term))
+	pid, err := spawn(s.cfg.Command, s.cfg.Env, childAttributesFor(s.cfg.Session, term))
 	if err != nil {
 		return err
 	}
@@ -131,10 +132,26 @@ func (s *supervisor) supervise() int {
 			s.onSignal(sig)
 		case <-s.graceExpired:
 			s.onGraceExpired()
+		case <-s.stop.delayOver:
+			s.onStopDelayOver()
+		case <-s.stop.timedOut:
+			s.onStopTimeout()
 		}
 	}
-	code := s.cfg.reportedCode(s.childExit.Code())
+	code := s.exitCode()
 	s.log.log(lifecycle, "exiting with code", strconv.Itoa(code))
+	return code
+}
+
+// exitCode is the main child's exit code, or 0 when cfg.SuccessCodes lists it.
+func (s *supervisor) exitCode() int {
+	code := s.childExit.Code()
+	for _, success := range s.cfg.SuccessCodes {
+		if code == success {
+			s.log.log(lifecycle, "main child's exit code", strconv.Itoa(code), "counts as success")
+			return 0
+		}
+	}
 	return code
 }
 
@@ -147,6 +164,8 @@ func (s *supervisor) onSignal(sig syscall.Signal) {
 	case s.unasked[sig] > 0:
 		s.unasked[sig]--
 		s.log.log(detail, "not forwarding", signals.Name(sig), "caused by releasing the terminal")
+	case sig == s.cfg.stopSignal():
+		s.onStopSignal(sig)
 	default:
 		s.forward(sig)
 		s.followJobControl(sig)

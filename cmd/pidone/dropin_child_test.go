@@ -59,17 +59,17 @@ func TestDropInPlacesTheChildAsTheAnchorDoes(t *testing.T) {
 	}
 }
 
-// signalState is the child's blocked and ignored signals.
-type signalState struct {
+// childSignalState is the child's blocked and ignored signals.
+type childSignalState struct {
 	Blocked []int
 	Ignored []int
 }
 
 func TestDropInChildSignalState(t *testing.T) {
-	statusOf := func(t *testing.T, bin string) signalState {
+	statusOf := func(t *testing.T, bin string) childSignalState {
 		p := pt.Start(t, pt.Options{PID1: true}, bin, "--", "/bin/cat", "/proc/self/status")
 		p.Wait()
-		var st signalState
+		var st childSignalState
 		for _, line := range p.Stdout() {
 			if v, ok := strings.CutPrefix(line, "SigBlk:"); ok {
 				st.Blocked = pt.SignalSet(strings.TrimSpace(v))
@@ -80,7 +80,7 @@ func TestDropInChildSignalState(t *testing.T) {
 		}
 		return st
 	}
-	clean := signalState{}
+	clean := childSignalState{}
 	for _, tool := range []string{"tini", "dumb-init"} {
 		t.Run(tool+" passes on a clean signal state", func(t *testing.T) {
 			sameAsAnchor(t, tool, clean, statusOf)
@@ -92,7 +92,7 @@ func TestDropInChildSignalState(t *testing.T) {
 		// terminal) and never unblocks them: the command then cannot be
 		// stopped with Ctrl-Z, and passes the block on to everything it
 		// starts. pidone takes the terminal without that side effect.
-		buggy := signalState{Blocked: []int{int(syscall.SIGTSTP), int(syscall.SIGTTIN), int(syscall.SIGTTOU)}}
+		buggy := childSignalState{Blocked: []int{int(syscall.SIGTSTP), int(syscall.SIGTTIN), int(syscall.SIGTTOU)}}
 		betterThanAnchor(t, "catatonit", buggy, clean, "the child must start with the caller's signal state", statusOf)
 	})
 }

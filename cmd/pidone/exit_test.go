@@ -46,7 +46,7 @@ func TestSIGTERMToPID1(t *testing.T) {
 	})
 	t.Run("a child that does not handle it dies of it: 143", func(t *testing.T) {
 		p := pt.Start(t, pt.Options{PID1: true}, pidone, "--", "sleep", "1000")
-		require.Eventually(t, func() bool { return len(pt.InNamespaceOf(p.Pid())) == 2 }, pt.Patience, pt.Poll)
+		require.Eventually(t, func() bool { return len(pt.ProcessTree(p.Pid())) == 2 }, pt.Patience, pt.Poll)
 		p.Signal(syscall.SIGTERM)
 		assert.Equal(t, 143, p.Wait())
 	})

@@ -24,10 +24,7 @@ func main() {
 func run(argv []string) int {
 	p := personalityOf(argv[0])
 	name := p.name
-	opts, err := parseArgs(argv[1:], p.options, p.defaults())
-	if err == nil && p.settle != nil {
-		err = p.settle(&opts)
-	}
+	opts, err := p.parse(argv[1:])
 	switch {
 	case err != nil:
 		writeTo(2, "["+name+"] "+err.Error()+" (see "+name+" -h)\n")

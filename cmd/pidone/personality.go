@@ -25,6 +25,11 @@ type personality struct {
 	versionFd int           // where --version prints it (dumb-init: stderr)
 	helpFd    int           // where -h prints (dumb-init, catatonit: stderr)
 	exitCodes string        // the help's last line
+	// configure, when set, replaces the parsing above: pidone's own
+	// options come from the command line and PIDONE_* variables.
+	configure func(args []string) (options, error)
+	// fullHelp, when set, replaces the help built from options.
+	fullHelp func() string
 }
 
 // personalities are the tools pidone can stand in for.
@@ -38,7 +43,8 @@ var pidonePersonality = personality{
 	version:   func() string { return "pidone " + version + "\n" },
 	versionFd: 1,
 	helpFd:    1,
-	exitCodes: "Exit codes: the command's own; 128+N if signal N killed it;\n1 bad usage; 126 command cannot be executed; 127 command not found.\n",
+	configure: func(args []string) (options, error) { return configure(args, syscall.Environ()) },
+	fullHelp:  func() string { return helpText("pidone", pidoneOptions) + environmentHelp(pidoneOptions) },
 }
 
 // personalityOf chooses the personality by the base name of argv[0].
@@ -57,8 +63,23 @@ func personalityOf(argv0 string) *personality {
 	return &pidonePersonality
 }
 
+// parse reads the options from the command line and the environment.
+func (p *personality) parse(args []string) (options, error) {
+	if p.configure != nil {
+		return p.configure(args)
+	}
+	opts, err := parseArgs(args, p.options, p.defaults())
+	if err == nil && p.settle != nil {
+		err = p.settle(&opts)
+	}
+	return opts, err
+}
+
 // help is the -h text: the flags of the personality's table.
 func (p *personality) help() string {
+	if p.fullHelp != nil {
+		return p.fullHelp()
+	}
 	text, _, _ := strings.Cut(helpText(p.name, p.options), "\nExit codes:")
 	return text + "\n" + p.exitCodes
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // Status returns the fields of /proc/PID/status, or nil when the process is
@@ -28,28 +29,18 @@ func Alive(pid int) bool {
 	return st != nil && !strings.HasPrefix(st["State"], "Z")
 }
 
-// InNamespaceOf lists the processes in the PID namespace of pid, pid
-// included, with the first letter of their state (R, S, Z...).
-func InNamespaceOf(pid int) map[int]string {
-	target, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/ns/pid")
-	if err != nil {
-		return nil
-	}
-	entries, _ := os.ReadDir("/proc")
-	procs := map[int]string{}
-	for _, e := range entries {
-		n, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if ns, err := os.Readlink("/proc/" + e.Name() + "/ns/pid"); err != nil || ns != target {
-			continue
-		}
-		if st := Status(n); st != nil {
-			procs[n] = st["State"][:1]
+// ProcessTree lists pid and all its descendants, zombies included, with
+// the first letter of their state (R, S, Z...). For the PID 1 of a
+// namespace, that is every process in the namespace (but those that
+// entered it from outside, as docker exec does).
+func ProcessTree(pid int) map[int]string {
+	tree := map[int]string{}
+	for _, p := range append(descendants(pid, true), pid) {
+		if st := Status(p); st != nil {
+			tree[p] = st["State"][:1]
 		}
 	}
-	return procs
+	return tree
 }
 
 // Zombies counts the zombies among procs.
@@ -77,4 +68,46 @@ func SignalSet(mask string) []int {
 		}
 	}
 	return sigs
+}
+
+// killTree sends SIGKILL to pid and all its descendants, until none is left.
+func killTree(pid int) {
+	for round := 0; round < 10; round++ {
+		tree := descendants(pid, false)
+		if Status(pid) != nil && !strings.HasPrefix(Status(pid)["State"], "Z") {
+			tree = append(tree, pid)
+		}
+		if len(tree) == 0 {
+			return
+		}
+		for _, p := range tree {
+			_ = syscall.Kill(p, syscall.SIGKILL)
+		}
+	}
+}
+
+// descendants lists the descendants of pid, with or without zombies.
+func descendants(pid int, zombies bool) []int {
+	children := map[int][]int{}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		n, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		st := Status(n)
+		if st == nil || (!zombies && strings.HasPrefix(st["State"], "Z")) {
+			continue
+		}
+		ppid, _ := strconv.Atoi(st["PPid"])
+		children[ppid] = append(children[ppid], n)
+	}
+	var out []int
+	queue := children[pid]
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = append(queue[1:], children[n]...)
+		out = append(out, n)
+	}
+	return out
 }

@@ -72,6 +72,9 @@ type Options struct {
 	Env []string
 	// Stdin is the process's standard input; nil is /dev/null.
 	Stdin *os.File
+	// Terminal starts the process in a session of its own with Stdin, a
+	// terminal, as its controlling terminal, as docker run -t does.
+	Terminal bool
 }
 
 // Process is a started process and what it has written.
@@ -97,8 +100,15 @@ func Start(t testing.TB, opts Options, argv ...string) *Process {
 	}
 	p := &Process{t: t, cmd: cmd, stdout: &lines{}, stderr: &lines{}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.stdout, p.stderr
+	// Processes pidone left running would hold the output pipes open, and
+	// Wait would wait for them too.
+	cmd.WaitDelay = time.Second
+	cmd.SysProcAttr = &syscall.SysProcAttr{}
 	if opts.PID1 {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID}
+		cmd.SysProcAttr.Cloneflags = syscall.CLONE_NEWPID
+	}
+	if opts.Terminal {
+		cmd.SysProcAttr.Setsid, cmd.SysProcAttr.Setctty, cmd.SysProcAttr.Ctty = true, true, 0
 	}
 	require.NoError(t, cmd.Start(), "start %v", argv)
 	go func() {
@@ -107,12 +117,10 @@ func Start(t testing.TB, opts Options, argv ...string) *Process {
 		close(p.exited)
 	}()
 	t.Cleanup(func() {
-		select {
-		case <-p.exited:
-		default:
-			_ = cmd.Process.Kill()
-			<-p.exited
-		}
+		// Whatever the test left running goes, pidone's descendants first
+		// (as PID 1 pidone takes its namespace with it, but not otherwise).
+		killTree(cmd.Process.Pid)
+		<-p.exited
 		if t.Failed() {
 			t.Logf("stdout of %v:\n%s", argv, p.stdout.String())
 			t.Logf("stderr of %v:\n%s", argv, p.stderr.String())

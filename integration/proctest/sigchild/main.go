@@ -5,6 +5,8 @@
 //	signal SIGUSR1                   for every signal it receives
 //	orphans P1 P2 ...                after -orphans N
 //
+// With -tag T, every line starts with "T ".
+//
 // Run it with GODEBUG=asyncpreemptoff=1: then the Go runtime sends it no
 // SIGURG of its own, and any SIGURG it reports came from outside.
 package main
@@ -28,6 +30,8 @@ func main() {
 	var exitOn, orphanCmd string
 	var orphans int
 	var exitAfter time.Duration
+	var tag string
+	flag.StringVar(&tag, "tag", "", "start every line with this word, to tell several sigchilds apart")
 	flag.StringVar(&exitOn, "exit-on", "", "SIG=CODE,...: exit with CODE after receiving SIG")
 	flag.IntVar(&orphans, "orphans", 0, "leave this many short-lived orphans behind (they exit at once)")
 	flag.StringVar(&orphanCmd, "orphan-cmd", "true", "what each orphan runs (a shell command)")
@@ -59,10 +63,13 @@ func main() {
 
 	pgid, _ := syscall.Getpgid(0)
 	sid, _ := unix.Getsid(0)
-	fmt.Printf("ready pid=%d pgid=%d sid=%d ppid=%d\n", os.Getpid(), pgid, sid, os.Getppid())
+	if tag != "" {
+		say = func(line string) { fmt.Println(tag + " " + line) }
+	}
+	say(fmt.Sprintf("ready pid=%d pgid=%d sid=%d ppid=%d", os.Getpid(), pgid, sid, os.Getppid()))
 
 	if orphans > 0 {
-		fmt.Println("orphans " + leaveOrphans(orphans, orphanCmd))
+		say("orphans " + leaveOrphans(orphans, orphanCmd))
 	}
 	var deadline <-chan time.Time
 	if exitAfter > 0 {
@@ -72,7 +79,7 @@ func main() {
 		select {
 		case s := <-incoming:
 			sig := s.(syscall.Signal)
-			fmt.Println("signal " + signals.Name(sig))
+			say("signal " + signals.Name(sig))
 			if code, ok := exits[sig]; ok {
 				os.Exit(code)
 			}
@@ -82,16 +89,19 @@ func main() {
 	}
 }
 
-// leaveOrphans has a shell start n background processes running cmd and
-// exit at once, so that they are orphaned, and returns their pids. The
-// shell is this process's own child, so this process waits for it; the
-// orphans are the supervisor's.
+// leaveOrphans has a shell start n processes running cmd, each from a
+// subshell that exits at once, so that each is orphaned whether or not it
+// has finished, and returns their pids. The shell is this process's own
+// child, so this process waits for it; the orphans are the supervisor's.
 func leaveOrphans(n int, cmd string) string {
-	script := `i=0; while [ $i -lt ` + strconv.Itoa(n) + ` ]; do (` + cmd + `) >/dev/null 2>&1 & echo $!; i=$((i+1)); done`
+	script := `i=0; while [ $i -lt ` + strconv.Itoa(n) + ` ]; do (` + cmd + ` >/dev/null 2>&1 & echo $!); i=$((i+1)); done`
 	out, err := exec.Command("/bin/sh", "-c", script).Output()
 	must(err)
 	return strings.Join(strings.Fields(string(out)), " ")
 }
+
+// say writes one line of the report.
+var say = func(line string) { fmt.Println(line) }
 
 func must(err error) {
 	if err != nil {
