@@ -37,6 +37,7 @@ func TestDropInExitsAsTheAnchorDoes(t *testing.T) {
 		{"tini: not executable exits 126", "tini", nil, []string{"--", notExecutable}, 126},
 		{"tini: unknown flag exits 1", "tini", nil, []string{"-x", "true"}, 1},
 		{"tini: no command exits 1", "tini", nil, nil, 1},
+		{"tini: -p SIGKILL runs the command", "tini", nil, []string{"-p", "SIGKILL", "--", "true"}, 0},
 		{"tini: -p with a bad signal exits 1", "tini", nil, []string{"-p", "NOPE", "true"}, 1},
 		{"tini: -e 256 exits 1", "tini", nil, []string{"-e", "256", "true"}, 1},
 		{"tini: -e abc exits 1", "tini", nil, []string{"-e", "abc", "true"}, 1},
@@ -92,6 +93,19 @@ func TestDropInLeavesTheCommandsFlagsAlone(t *testing.T) {
 			betterThanAnchor(t, tool, exitOutcome{1}, exitOutcome{5}, why, func(t *testing.T, bin string) exitOutcome {
 				return exitOutcome{pt.Start(t, pt.Options{PID1: true}, bin, "sh", "-c", "exit 5").Wait()}
 			})
+		})
+	}
+}
+
+func TestDropInTiniParentDeathSignalNames(t *testing.T) {
+	// tini takes only SIGxxx names after -p; pidone takes any form -r
+	// takes, so a line that works under tini works the same.
+	for _, name := range []string{"KILL", "9"} {
+		t.Run("-p "+name, func(t *testing.T) {
+			betterThanAnchor(t, "tini", exitOutcome{1}, exitOutcome{0}, "pidone reads every signal name and number",
+				func(t *testing.T, bin string) exitOutcome {
+					return exitOutcome{pt.Start(t, pt.Options{PID1: true}, bin, "-p", name, "--", "true").Wait()}
+				})
 		})
 	}
 }

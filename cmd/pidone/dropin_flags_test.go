@@ -90,3 +90,29 @@ func TestDropInTiniWarnsOnReaping(t *testing.T) {
 		})
 	}
 }
+
+func TestDropInReapsOrphansWhileTheChildRuns(t *testing.T) {
+	for _, tc := range []struct {
+		tool string
+		args []string
+	}{
+		{"tini", nil},
+		{"dumb-init", nil},
+		{"catatonit", nil},
+	} {
+		t.Run(tc.tool, func(t *testing.T) {
+			t.Parallel()
+			sameAsAnchor(t, tc.tool, 0, func(t *testing.T, bin string) int {
+				argv := append(append([]string{bin}, tc.args...), "--", pt.SigChild(t), "-orphans", "20", "-exit-on", "TERM=0")
+				p := pt.Start(t, pt.Options{PID1: true}, argv...)
+				p.WaitForLine("orphans")
+				// The orphans exit at once; as PID 1 the init inherits each.
+				require.Eventually(t, func() bool {
+					return len(pt.ProcessTree(p.Pid())) == 2 && pt.Zombies(pt.ProcessTree(p.Pid())) == 0
+				}, pt.Patience, pt.Poll, "zombies left: %v", pt.ProcessTree(p.Pid()))
+				p.Signal(syscall.SIGTERM)
+				return p.Wait()
+			})
+		})
+	}
+}
