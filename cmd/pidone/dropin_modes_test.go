@@ -69,6 +69,7 @@ func TestDropInVerbosity(t *testing.T) {
 	}{
 		{"tini is quiet by default", "tini", nil, nil, quiet},
 		{"tini with TINI_VERBOSITY=0 -vvv is quiet: the variable wins", "tini", []string{"TINI_VERBOSITY=0"}, []string{"-vvv"}, quiet},
+		{"tini with TINI_VERBOSITY=abc -vvv is quiet: junk reads as 0", "tini", []string{"TINI_VERBOSITY=abc"}, []string{"-vvv"}, quiet},
 		{"dumb-init is quiet by default", "dumb-init", nil, nil, quiet},
 		{"dumb-init -v logs to stderr", "dumb-init", nil, []string{"-v"}, toStderr},
 		{"dumb-init with DUMB_INIT_DEBUG=1 logs to stderr", "dumb-init", []string{"DUMB_INIT_DEBUG=1"}, nil, toStderr},
