@@ -58,7 +58,7 @@ func betterThanAnchor[T any](t *testing.T, tool string, anchorHas, want T, why s
 	})
 }
 
-// readyOf waits for sigchild's ready line in a file another sigchild writes.
+// readyInFile waits for the ready line of a sigchild that writes to a file.
 func readyInFile(t *testing.T, path string) string {
 	t.Helper()
 	var line string

@@ -73,10 +73,11 @@ func helpText(name string, table []option) string {
 		flag := "    "
 		if opt.short != 0 {
 			flag = "-" + string(opt.short)
-			if opt.long != "" {
+			switch {
+			case opt.long != "":
 				flag += ", "
-			} else {
-				flag += "  "
+			case opt.arg == "":
+				flag += "  " // line up with the long forms
 			}
 		}
 		if opt.long != "" {
