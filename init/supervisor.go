@@ -183,7 +183,9 @@ func (s *supervisor) onChildEvent() {
 			s.log.log(lifecycle, "main child", strconv.Itoa(e.Pid), "exited with code", strconv.Itoa(e.Code()))
 			continue
 		}
-		s.log.log(s.reapLevel(), "reaped pid", strconv.Itoa(e.Pid), "exit code", strconv.Itoa(e.Code()))
+		if level := s.reapLevel(); s.log.enabled(level) { // the words cost more than the reaping
+			s.log.log(level, "reaped pid", strconv.Itoa(e.Pid), "exit code", strconv.Itoa(e.Code()))
+		}
 	}
 	switch {
 	case mainExited && s.cfg.AfterMainExit != DrainRest:
@@ -197,6 +199,14 @@ func (s *supervisor) onChildEvent() {
 	}
 }
 
+// target names where forward sends signals, for the log.
+func (s *supervisor) target() string {
+	if s.cfg.SingleChild && s.state == running {
+		return "pid"
+	}
+	return "group"
+}
+
 // forward passes sig on, rewritten, to the child's group or the child alone.
 func (s *supervisor) forward(sig syscall.Signal) {
 	out, ok := s.cfg.Rewrite.Apply(sig)
@@ -204,12 +214,13 @@ func (s *supervisor) forward(sig syscall.Signal) {
 		s.log.log(detail, "dropping", signals.Name(sig))
 		return
 	}
+	if s.log.enabled(detail) { // the words cost more than the kill
+		s.log.log(detail, "forwarding", signals.Name(out), "to", s.target(), strconv.Itoa(s.child))
+	}
 	if s.cfg.SingleChild && s.state == running {
-		s.log.log(detail, "forwarding", signals.Name(out), "to pid", strconv.Itoa(s.child))
 		signals.ToProcess(s.child, out)
 		return
 	}
-	s.log.log(detail, "forwarding", signals.Name(out), "to group", strconv.Itoa(s.child))
 	if err := signals.ToGroup(s.child, out); err == syscall.ESRCH && s.state == running {
 		// The child left the group it was started in: it still gets it.
 		signals.ToProcess(s.child, out)

