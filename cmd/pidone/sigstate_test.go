@@ -54,9 +54,9 @@ func TestChildStartsWithTheCallersSignalState(t *testing.T) {
 	})
 	t.Run("under nohup SIGHUP stays ignored", func(t *testing.T) {
 		_, control := signalState(t, "nohup")
-		require.Equal(t, []int{int(syscall.SIGHUP)}, control, "nohup itself ignores SIGHUP")
+		require.Contains(t, control, int(syscall.SIGHUP), "nohup itself ignores SIGHUP")
 		_, ignored := signalState(t, "nohup", pidone, "--")
-		assert.Equal(t, []int{int(syscall.SIGHUP)}, ignored)
+		assert.Equal(t, control, ignored)
 	})
 	t.Run("blocked and ignored signals the Go runtime lets pidone keep pass through", func(t *testing.T) {
 		caller := withSignalState("10, 12, 28", `"INT", "TSTP", "TTOU"`) // SIGUSR1, SIGUSR2, SIGWINCH
@@ -64,11 +64,11 @@ func TestChildStartsWithTheCallersSignalState(t *testing.T) {
 		wantIgnored := []int{int(syscall.SIGINT), int(syscall.SIGTSTP), int(syscall.SIGTTOU)}
 
 		controlBlocked, controlIgnored := signalState(t, caller...)
-		require.Equal(t, wantBlocked, controlBlocked, "the caller's own state")
-		require.Equal(t, wantIgnored, controlIgnored)
+		require.Subset(t, controlBlocked, wantBlocked, "the caller's own state")
+		require.Subset(t, controlIgnored, wantIgnored)
 
 		blocked, ignored := signalState(t, append(caller, pidone, "--")...)
-		assert.Equal(t, wantBlocked, blocked)
-		assert.Equal(t, wantIgnored, ignored)
+		assert.Equal(t, controlBlocked, blocked)
+		assert.Equal(t, controlIgnored, ignored)
 	})
 }
