@@ -20,8 +20,9 @@ import (
 )
 
 const (
-	testImage = "pidone-test:latest"     // busybox and /pidone, no entrypoint
-	appImage  = "pidone-test-app:latest" // busybox, /pidone taken with COPY --from=, pidone as entrypoint
+	testImage    = "pidone-test:latest"     // busybox and /pidone, no entrypoint
+	appImage     = "pidone-test-app:latest" // busybox, /pidone taken with COPY --from=, pidone as entrypoint
+	releaseImage = "pidone-release:latest"  // only /pidone and LICENSE (Dockerfile)
 
 	// patience is how long a test waits for something that normally takes
 	// milliseconds: the machine is shared and may stall for seconds.
