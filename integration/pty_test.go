@@ -1,0 +1,101 @@
+//go:build integration
+
+package integration
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+)
+
+// terminalSession is an attached `docker run -it` whose stdin, stdout and
+// stderr are a pseudo-terminal the test holds the other side of, as a
+// terminal emulator would.
+type terminalSession struct {
+	*client
+	master *os.File
+}
+
+// attachTerminal starts `docker run -it` in a session of its own, with a
+// new pseudo-terminal as its controlling terminal.
+func attachTerminal(t *testing.T, parts ...[]string) *terminalSession {
+	t.Helper()
+	master, terminal := openPseudoTerminal(t)
+	s := &terminalSession{
+		client: &client{
+			container: &container{t: t, name: uniqueName(t), started: time.Now()},
+			output:    &syncBuffer{},
+			exited:    make(chan struct{}),
+		},
+		master: master,
+	}
+	args := []string{"run", "-i", "-t", "--network", "none", "--name", s.name}
+	for _, part := range parts {
+		args = append(args, part...)
+	}
+	s.cmd = exec.Command("docker", args...)
+	s.cmd.Stdin, s.cmd.Stdout, s.cmd.Stderr = terminal, terminal, terminal
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	require.NoError(t, s.cmd.Start())
+	terminal.Close() // the client holds it now; the master reads EIO once the client is gone
+	go io.Copy(s.output, master)
+	go func() {
+		s.cmd.Wait()
+		close(s.exited)
+	}()
+	t.Cleanup(func() {
+		removeContainer(s.name)
+		s.cmd.Process.Kill()
+		<-s.exited
+		master.Close()
+	})
+	return s
+}
+
+// typeIn sends keystrokes, as a user types them.
+func (s *terminalSession) typeIn(keys string) {
+	s.t.Helper()
+	_, err := s.master.Write([]byte(keys))
+	require.NoError(s.t, err)
+}
+
+// waitForScreenLine waits until the terminal shows line, once the
+// terminal's own echo of ^C and its escape sequences are taken out.
+func (s *terminalSession) waitForScreenLine(line string) {
+	s.t.Helper()
+	require.Eventually(s.t, func() bool { return hasLine(screen(s.output.String()), line) }, patience, poll,
+		"the terminal never showed %q; it showed:\n%s", line, s.output.String())
+}
+
+var escapeSequence = regexp.MustCompile(`\x1b\[[0-9;?]*[a-zA-Z]`)
+
+func screen(output string) string {
+	return strings.ReplaceAll(escapeSequence.ReplaceAllString(output, ""), "^C", "")
+}
+
+// openPseudoTerminal opens a new pseudo-terminal pair, as posix_openpt,
+// grantpt and unlockpt would: the master, and the terminal a program uses.
+func openPseudoTerminal(t *testing.T) (master, terminal *os.File) {
+	t.Helper()
+	m, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	require.NoError(t, err, "open /dev/ptmx")
+	master = os.NewFile(uintptr(m), "/dev/ptmx")
+	require.NoError(t, unix.IoctlSetPointerInt(m, unix.TIOCSPTLCK, 0), "unlock the terminal")
+	n, err := unix.IoctlGetUint32(m, unix.TIOCGPTN)
+	require.NoError(t, err, "terminal number")
+	path := fmt.Sprintf("/dev/pts/%d", n)
+	fd, err := unix.Open(path, unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	require.NoError(t, err, "open %s", path)
+	// Wide enough that no command line the test types wraps.
+	require.NoError(t, unix.IoctlSetWinsize(fd, unix.TIOCSWINSZ, &unix.Winsize{Row: 40, Col: 250}))
+	return master, os.NewFile(uintptr(fd), path)
+}
