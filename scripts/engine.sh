@@ -18,19 +18,25 @@ if ! command -v dockerd >/dev/null 2>&1; then
   apt-get install -y -qq docker.io >/dev/null
 fi
 
-# The package may have started the service itself; only start dockerd when
-# nothing answers yet.
+# The package may have started the service itself (where systemd runs);
+# otherwise start dockerd. A dockerd already starting up keeps its pidfile,
+# and a second one exits at once, so this start is harmless either way.
+# DOCKERD_ARGS adds flags, e.g. to try this script against a second engine.
 if ! docker info >/dev/null 2>&1; then
-  if ! pgrep -x dockerd >/dev/null; then
-    echo "engine: starting dockerd (log: $log)"
-    nohup dockerd >"$log" 2>&1 &
-  fi
+  echo "engine: starting dockerd (log: $log)"
+  # shellcheck disable=SC2086
+  nohup dockerd ${DOCKERD_ARGS:-} >"$log" 2>&1 &
+  started=$!
 fi
 
 for _ in $(seq "$limit"); do
   if docker info >/dev/null 2>&1; then
     echo "engine: docker answers"
     exit 0
+  fi
+  # Ours died and no other dockerd is coming up: waiting longer cannot help.
+  if [ -n "${started:-}" ] && ! kill -0 "$started" 2>/dev/null && ! pgrep -x dockerd >/dev/null; then
+    break
   fi
   sleep 1
 done
