@@ -41,6 +41,7 @@ images: bin/pidone engine
 
 ## integration: the Docker suite (integration/, build tag integration); it builds the images itself
 integration: engine
+	$(GO) vet -tags integration ./integration/...
 	$(GO) test -tags integration -count=1 ./integration/...
 
 ## demo: docker stop on `sleep 10000`, without pidone and with it
