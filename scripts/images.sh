@@ -22,11 +22,11 @@ else
   export DOCKER_BUILDKIT=0
 fi
 
-# Quiet unless it fails: the legacy builder prints a deprecation notice on
-# every build.
+# Without a network, as every container here; quiet unless it fails: the
+# legacy builder prints a deprecation notice on every build.
 build() {
   local out
-  if ! out=$(docker build --quiet "$@" 2>&1); then
+  if ! out=$(docker build --quiet --network none "$@" 2>&1); then
     echo "$out" >&2
     echo "images: docker build $* failed" >&2
     return 1
