@@ -37,3 +37,12 @@ func TestCtrlCInATerminalReachesTheForegroundJob(t *testing.T) {
 	assert.Equal(t, 3, s.exitCode(), "docker run exits with the shell's code")
 	assert.Equal(t, 3, s.container.exitCode())
 }
+
+// With a terminal but no one typing (`docker run -d -t`), docker stop
+// still reaches the command through pidone.
+func TestDockerStopWithATerminal(t *testing.T) {
+	t.Parallel()
+	c := start(t, dockerFlags("-t"), withPidone("--", "sleep", "10000"))
+	c.stop(30)
+	assert.Equal(t, 143, c.exitCode())
+}
