@@ -22,7 +22,8 @@ import (
 // terminal emulator would.
 type terminalSession struct {
 	*client
-	master *os.File
+	master      *os.File
+	promptsUsed int // how many shell prompts the test has typed at
 }
 
 // attachTerminal starts `docker run -it` in a session of its own, with a
@@ -74,6 +75,40 @@ func (s *terminalSession) waitForScreenLine(line string) {
 	s.t.Helper()
 	require.Eventually(s.t, func() bool { return hasLine(screen(s.output.String()), line) }, patience, poll,
 		"the terminal never showed %q; it showed:\n%s", line, s.output.String())
+}
+
+// shellPrompt is what busybox sh shows when it waits for a command line.
+const shellPrompt = "/ # "
+
+// typeCommand waits for the next prompt of the shell, then types line and
+// Enter. A shell may discard what was typed before it prompts, when it sets
+// the terminal up for line editing.
+func (s *terminalSession) typeCommand(line string) {
+	s.t.Helper()
+	require.Eventually(s.t, func() bool {
+		shown := screen(s.output.String())
+		return strings.Count(shown, shellPrompt) > s.promptsUsed && strings.HasSuffix(shown, shellPrompt)
+	}, patience, poll, "the shell never prompted for %q; it showed:\n%s", line, s.output.String())
+	s.promptsUsed++
+	s.typeIn(line + "\r")
+}
+
+// waitForForegroundJob waits until a process running cmdline is in the
+// foreground process group of its terminal, and not stopped: then the
+// interrupt and suspend characters reach it.
+func (s *terminalSession) waitForForegroundJob(cmdline string) {
+	s.t.Helper()
+	script := `for d in /proc/[0-9]*; do [ "$(tr '\0' ' ' < $d/cmdline)" = "` + cmdline + ` " ] && cat $d/stat; done`
+	require.Eventually(s.t, func() bool {
+		stat := s.exec("sh", "-c", script+"; true")
+		end := strings.LastIndexByte(stat, ')')
+		if end < 0 {
+			return false
+		}
+		// After the command name: state, ppid, pgrp, session, tty_nr, tpgid.
+		f := strings.Fields(stat[end+1:])
+		return len(f) > 5 && f[0] != "T" && f[2] == f[5]
+	}, patience, poll, "%q never ran in the foreground", cmdline)
 }
 
 var escapeSequence = regexp.MustCompile(`\x1b\[[0-9;?]*[a-zA-Z]`)
