@@ -1,6 +1,10 @@
 package supervisor
 
-import "github.com/pidone/pidone/signals"
+import (
+	"syscall"
+
+	"github.com/pidone/pidone/signals"
+)
 
 // Config says what to run and how to supervise it. The zero value of every
 // field but Command is a sound default, except Grace: see DefaultGrace.
@@ -18,6 +22,49 @@ type Config struct {
 	// Verbosity: 0 logs only errors, 1 adds lifecycle events, 2 adds every
 	// signal and every reaped process.
 	Verbosity int
+	// StopSignal is the signal that asks the child to stop, the one
+	// StopDelay holds and StopTimeout times. Zero means SIGTERM.
+	StopSignal syscall.Signal
+	// StopDelay is how long the stop signal is held before it is forwarded,
+	// so that traffic can drain away from the child first. Zero forwards it
+	// at once.
+	StopDelay Duration
+	// StopTimeout is how long the main child may run after the stop signal
+	// was forwarded before every process gets SIGKILL. Zero waits for ever.
+	StopTimeout Duration
+	// SuccessCodes are child exit codes that pidone reports as 0 (tini -e, PIDONE_REMAP_EXIT).
+	SuccessCodes []int
+	// Env is the child's environment, as NAME=value strings. Nil passes
+	// pidone's own.
+	Env []string
+
+	// The fields below let pidone stand in for tini, dumb-init and
+	// catatonit (see personality.go); their zero values are pidone's own
+	// behaviour.
+
+	// Session is where the child is started: a new session (the zero
+	// value), a group of its own in pidone's session, or pidone's group.
+	Session Session
+	// AfterMainExit is what happens to the rest when the main child has
+	// exited: the drain (the zero value), one SIGTERM, or nothing.
+	AfterMainExit Aftermath
+	// StopWithChild makes pidone stop itself after forwarding SIGTSTP,
+	// SIGTTIN or SIGTTOU, so that Ctrl-Z suspends the whole job (dumb-init).
+	StopWithChild bool
+	// ExecFailureCode, when not 0, is the exit code for a command that
+	// cannot be started, in place of 126 and 127 (dumb-init 2, catatonit 1).
+	ExecFailureCode int
+	// ParentDeathSignal, when not 0, is sent to pidone by the kernel when
+	// pidone's parent dies (tini -p).
+	ParentDeathSignal syscall.Signal
+	// WarnOnReap logs every reaped process but the main child even when
+	// quiet (tini -w).
+	WarnOnReap bool
+	// Pause runs no command: pidone reaps what comes until SIGINT or
+	// SIGTERM, then exits 0 (catatonit -P).
+	Pause bool
+	// Name is what pidone calls itself in its logs; "" is "pidone".
+	Name string
 }
 
 // DefaultGrace is the grace period of the drain when none is given: long

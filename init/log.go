@@ -13,6 +13,7 @@ const (
 // with fmt, to keep pidone small: this is the only output it has.
 type logger struct {
 	verbosity int
+	name      string // "" is "pidone"
 }
 
 func (l logger) enabled(level int) bool { return l.verbosity >= level }
@@ -23,7 +24,11 @@ func (l logger) log(level int, words ...string) {
 	if !l.enabled(level) {
 		return
 	}
-	line := "[pidone]"
+	name := l.name
+	if name == "" {
+		name = "pidone"
+	}
+	line := "[" + name + "]"
 	for _, w := range words {
 		line += " " + w
 	}

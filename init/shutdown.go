@@ -21,7 +21,8 @@ func (s *supervisor) startDrain(othersLeft bool) {
 		return
 	}
 	s.state = draining
-	if s.cfg.Grace <= 0 {
+	// After the stop timeout's SIGKILL there is no grace left to give.
+	if s.cfg.Grace <= 0 || s.killing {
 		s.log.log(lifecycle, "main child gone, killing what is left")
 		s.killRest()
 		return

@@ -27,20 +27,24 @@ func (e *spawnError) exitCode() int {
 	return ExitCannotExecute
 }
 
-// spawn starts argv as pidone's child and returns its pid. The child is
-// never waited for here: the reaper collects it with everything else.
-func spawn(argv []string, term terminal) (int, *spawnError) {
+// spawn starts argv as pidone's child, with the environment env (nil:
+// pidone's own), and returns its pid. The child is never waited for here:
+// the reaper collects it with everything else.
+func spawn(argv, env []string, attrs *syscall.SysProcAttr) (int, *spawnError) {
 	path, err := lookPath(argv[0])
 	if err != nil {
 		return 0, &spawnError{argv[0], err}
 	}
+	if env == nil {
+		env = syscall.Environ()
+	}
 	pid, err := syscall.ForkExec(path, argv, &syscall.ProcAttr{
-		Env: syscall.Environ(),
+		Env: env,
 		// The child gets pidone's stdin, stdout and stderr. Other
 		// descriptors pidone inherited without close-on-exec pass through
 		// too, as with a plain exec.
 		Files: []uintptr{0, 1, 2},
-		Sys:   childAttributes(term),
+		Sys:   attrs,
 	})
 	if err != nil {
 		return 0, &spawnError{argv[0], err}

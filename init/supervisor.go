@@ -32,6 +32,7 @@ type supervisor struct {
 	incoming     chan syscall.Signal
 	graceExpired <-chan struct{} // nil until the drain starts a grace period
 	killing      bool            // the drain has sent SIGKILL
+	stop         stopping        // the stop signal's delay and timeout (stopsignal.go)
 
 	child     int         // the main child's pid, which is also its process group
 	childExit reaper.Exit // how the main child ended
@@ -47,7 +48,7 @@ type supervisor struct {
 func Run(cfg Config) int {
 	s := &supervisor{
 		cfg:      cfg,
-		log:      logger{verbosity: cfg.Verbosity},
+		log:      logger{verbosity: cfg.Verbosity, name: cfg.Name},
 		isPID1:   syscall.Getpid() == 1,
 		incoming: make(chan syscall.Signal, intakeBuffer),
 	}
@@ -63,15 +64,19 @@ func Run(cfg Config) int {
 
 	if err := s.start(ignored); err != nil {
 		s.log.error(err.Error())
-		return err.exitCode()
+		return cfg.startFailureCode(err.exitCode())
 	}
 	enableSignals(ignored)
+	if cfg.Pause {
+		return s.pause()
+	}
 
 	return s.supervise()
 }
 
 // start does everything that may still fail, and starts the child.
 func (s *supervisor) start(ignored []syscall.Signal) *spawnError {
+	s.askForParentDeathSignal()
 	if !s.isPID1 {
 		// Orphans go to the nearest subreaper, so pidone can reap them
 		// without being PID 1.
@@ -82,8 +87,12 @@ func (s *supervisor) start(ignored []syscall.Signal) *spawnError {
 		}
 	}
 
+	if s.cfg.Pause {
+		return nil
+	}
+
 	term := probeTerminal()
-	if term == ownTerminal {
+	if term == ownTerminal && s.cfg.Session == NewSession {
 		hangupSent, err := releaseTerminal()
 		switch {
 		case err != nil:
@@ -95,7 +104,7 @@ func (s *supervisor) start(ignored []syscall.Signal) *spawnError {
 		}
 	}
 
-	pid, err := spawn(s.cfg.Command, term)
+	pid, err := spawn(s.cfg.Command, s.cfg.Env, childAttributesFor(s.cfg.Session, term))
 	if err != nil {
 		return err
 	}
@@ -123,10 +132,26 @@ func (s *supervisor) supervise() int {
 			s.onSignal(sig)
 		case <-s.graceExpired:
 			s.onGraceExpired()
+		case <-s.stop.delayOver:
+			s.onStopDelayOver()
+		case <-s.stop.timedOut:
+			s.onStopTimeout()
 		}
 	}
-	code := s.childExit.Code()
+	code := s.exitCode()
 	s.log.log(lifecycle, "exiting with code", strconv.Itoa(code))
+	return code
+}
+
+// exitCode is the main child's exit code, or 0 when cfg.SuccessCodes lists it.
+func (s *supervisor) exitCode() int {
+	code := s.childExit.Code()
+	for _, success := range s.cfg.SuccessCodes {
+		if code == success {
+			s.log.log(lifecycle, "main child's exit code", strconv.Itoa(code), "counts as success")
+			return 0
+		}
+	}
 	return code
 }
 
@@ -139,8 +164,11 @@ func (s *supervisor) onSignal(sig syscall.Signal) {
 	case s.unasked[sig] > 0:
 		s.unasked[sig]--
 		s.log.log(detail, "not forwarding", signals.Name(sig), "caused by releasing the terminal")
+	case sig == s.cfg.stopSignal():
+		s.onStopSignal(sig)
 	default:
 		s.forward(sig)
+		s.followJobControl(sig)
 	}
 }
 
@@ -155,9 +183,13 @@ func (s *supervisor) onChildEvent() {
 			s.log.log(lifecycle, "main child", strconv.Itoa(e.Pid), "exited with code", strconv.Itoa(e.Code()))
 			continue
 		}
-		s.log.log(detail, "reaped pid", strconv.Itoa(e.Pid), "exit code", strconv.Itoa(e.Code()))
+		if level := s.reapLevel(); s.log.enabled(level) { // the words cost more than the reaping
+			s.log.log(level, "reaped pid", strconv.Itoa(e.Pid), "exit code", strconv.Itoa(e.Code()))
+		}
 	}
 	switch {
+	case mainExited && s.cfg.AfterMainExit != DrainRest:
+		s.onMainExitUndrained()
 	case mainExited:
 		s.startDrain(othersLeft)
 	case s.state == draining && !othersLeft:
@@ -167,6 +199,14 @@ func (s *supervisor) onChildEvent() {
 	}
 }
 
+// target names where forward sends signals, for the log.
+func (s *supervisor) target() string {
+	if s.cfg.SingleChild && s.state == running {
+		return "pid"
+	}
+	return "group"
+}
+
 // forward passes sig on, rewritten, to the child's group or the child alone.
 func (s *supervisor) forward(sig syscall.Signal) {
 	out, ok := s.cfg.Rewrite.Apply(sig)
@@ -174,12 +214,13 @@ func (s *supervisor) forward(sig syscall.Signal) {
 		s.log.log(detail, "dropping", signals.Name(sig))
 		return
 	}
+	if s.log.enabled(detail) { // the words cost more than the kill
+		s.log.log(detail, "forwarding", signals.Name(out), "to", s.target(), strconv.Itoa(s.child))
+	}
 	if s.cfg.SingleChild && s.state == running {
-		s.log.log(detail, "forwarding", signals.Name(out), "to pid", strconv.Itoa(s.child))
 		signals.ToProcess(s.child, out)
 		return
 	}
-	s.log.log(detail, "forwarding", signals.Name(out), "to group", strconv.Itoa(s.child))
 	if err := signals.ToGroup(s.child, out); err == syscall.ESRCH && s.state == running {
 		// The child left the group it was started in: it still gets it.
 		signals.ToProcess(s.child, out)

@@ -3,7 +3,6 @@
 package integration
 
 import (
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -13,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pidone/pidone/integration/proctest"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 )
@@ -117,20 +117,12 @@ func screen(output string) string {
 	return strings.ReplaceAll(escapeSequence.ReplaceAllString(output, ""), "^C", "")
 }
 
-// openPseudoTerminal opens a new pseudo-terminal pair, as posix_openpt,
-// grantpt and unlockpt would: the master, and the terminal a program uses.
+// openPseudoTerminal opens a new pseudo-terminal pair: the master, which
+// the test reads and types into, and the terminal the client uses.
 func openPseudoTerminal(t *testing.T) (master, terminal *os.File) {
 	t.Helper()
-	m, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
-	require.NoError(t, err, "open /dev/ptmx")
-	master = os.NewFile(uintptr(m), "/dev/ptmx")
-	require.NoError(t, unix.IoctlSetPointerInt(m, unix.TIOCSPTLCK, 0), "unlock the terminal")
-	n, err := unix.IoctlGetUint32(m, unix.TIOCGPTN)
-	require.NoError(t, err, "terminal number")
-	path := fmt.Sprintf("/dev/pts/%d", n)
-	fd, err := unix.Open(path, unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
-	require.NoError(t, err, "open %s", path)
+	master, terminal = proctest.OpenPTY(t)
 	// Wide enough that no command line the test types wraps.
-	require.NoError(t, unix.IoctlSetWinsize(fd, unix.TIOCSWINSZ, &unix.Winsize{Row: 40, Col: 250}))
-	return master, os.NewFile(uintptr(fd), path)
+	require.NoError(t, unix.IoctlSetWinsize(int(terminal.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 40, Col: 250}))
+	return master, terminal
 }

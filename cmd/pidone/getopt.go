@@ -11,6 +11,12 @@ type option struct {
 	arg   string // what the value is called in help; "" for a flag without one
 	help  string
 	apply func(o *options, value string) error
+	// many: the option may be given more than once (-vv, -r A -r B). Its
+	// variable (env.go) then holds a count, or a comma-separated list.
+	many bool
+	// commandLineOnly: the option has no variable, because it acts rather
+	// than configures (help, version).
+	commandLineOnly bool
 }
 
 // usageError is a mistake on the command line: one line for the user, and

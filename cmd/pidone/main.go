@@ -22,19 +22,23 @@ func main() {
 }
 
 func run(argv []string) int {
-	name := "pidone"
-	opts, err := parseArgs(argv[1:], pidoneOptions, defaultOptions())
+	p := personalityOf(argv[0])
+	name := p.name
+	opts, err := p.parse(argv[1:])
 	switch {
 	case err != nil:
 		writeTo(2, "["+name+"] "+err.Error()+" (see "+name+" -h)\n")
 		return supervisor.ExitUsage
 	case opts.help:
-		writeTo(1, helpText(name, pidoneOptions))
+		writeTo(p.helpFd, p.help())
 		return 0
 	case opts.version:
-		writeTo(1, name+" "+version+"\n")
+		writeTo(p.versionFd, p.version())
 		return 0
-	case len(opts.config.Command) == 0:
+	case opts.license:
+		writeTo(1, licenseText(name))
+		return 0
+	case len(opts.config.Command) == 0 && !opts.config.Pause:
 		writeTo(2, "["+name+"] no command given (see "+name+" -h)\n")
 		return supervisor.ExitUsage
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strconv"
 	"strings"
 
 	supervisor "github.com/pidone/pidone/init"
@@ -13,13 +12,14 @@ type options struct {
 	config  supervisor.Config
 	help    bool
 	version bool
+	license bool // tini -l, catatonit -L
 }
 
 // pidoneOptions is pidone's own flag table.
 var pidoneOptions = []option{
 	{short: 'c', long: "single-child", help: "forward signals to the child alone, not to its process group",
 		apply: func(o *options, _ string) error { o.config.SingleChild = true; return nil }},
-	{short: 'r', long: "rewrite", arg: "FROM:TO", help: "forward signal FROM as TO (names or numbers); TO 0 drops FROM; repeatable",
+	{short: 'r', long: "rewrite", arg: "FROM:TO", many: true, help: "forward signal FROM as TO (names or numbers); TO 0 drops FROM; repeatable",
 		apply: func(o *options, v string) error {
 			from, to, err := signals.ParseRule(v)
 			if err != nil {
@@ -29,19 +29,32 @@ var pidoneOptions = []option{
 			return nil
 		}},
 	{long: "grace", arg: "DURATION", help: "after the child exits, how long the rest get between SIGTERM and SIGKILL (default 2s; 0 kills at once)",
+		apply: func(o *options, v string) error { return setDuration(&o.config.Grace, "grace", v) }},
+	{long: "stop-signal", arg: "SIG", help: "the signal that asks the child to stop (default SIGTERM)",
 		apply: func(o *options, v string) error {
-			d, err := supervisor.ParseDuration(v)
-			if err != nil {
-				return usagef("option --grace: ", strconv.Quote(v), " is ", err.Error())
+			sig, err := parseStopSignal(v)
+			if err == nil {
+				o.config.StopSignal = sig
 			}
-			o.config.Grace = d
-			return nil
+			return err
 		}},
-	{short: 'v', long: "verbose", help: "log lifecycle events to stderr; twice, every signal and reaped process too",
+	{long: "stop-delay", arg: "DURATION", help: "hold the stop signal this long before forwarding it; a second one forwards it at once",
+		apply: func(o *options, v string) error { return setDuration(&o.config.StopDelay, "stop-delay", v) }},
+	{long: "stop-timeout", arg: "DURATION", help: "SIGKILL everything if the child still runs this long after the stop signal went out",
+		apply: func(o *options, v string) error { return setDuration(&o.config.StopTimeout, "stop-timeout", v) }},
+	{long: "remap-exit", arg: "CODE", many: true, help: "exit 0 when the child exits with CODE; repeatable",
+		apply: func(o *options, v string) error {
+			code, err := parseExitCode(v)
+			if err == nil {
+				o.config.SuccessCodes = append(o.config.SuccessCodes, code)
+			}
+			return err
+		}},
+	{short: 'v', long: "verbose", many: true, help: "log lifecycle events to stderr; twice, every signal and reaped process too",
 		apply: func(o *options, _ string) error { o.config.Verbosity++; return nil }},
-	{short: 'h', long: "help", help: "show this help and exit",
+	{short: 'h', long: "help", commandLineOnly: true, help: "show this help and exit",
 		apply: func(o *options, _ string) error { o.help = true; return nil }},
-	{short: 'V', long: "version", help: "show the version and exit",
+	{short: 'V', long: "version", commandLineOnly: true, help: "show the version and exit",
 		apply: func(o *options, _ string) error { o.version = true; return nil }},
 }
 
@@ -60,10 +73,11 @@ func helpText(name string, table []option) string {
 		flag := "    "
 		if opt.short != 0 {
 			flag = "-" + string(opt.short)
-			if opt.long != "" {
+			switch {
+			case opt.long != "":
 				flag += ", "
-			} else {
-				flag += "  "
+			case opt.arg == "":
+				flag += "  " // line up with the long forms
 			}
 		}
 		if opt.long != "" {

@@ -1,0 +1,108 @@
+package main_test
+
+import (
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	pt "github.com/pidone/pidone/integration/proctest"
+)
+
+// placement is where the child lives, from sigchild's ready line.
+type placement string
+
+const (
+	ownSession placement = "leads its own session and group"
+	ownGroup   placement = "leads its own group in the init's session"
+	initsGroup placement = "stays in the init's group"
+)
+
+func placementOf(ready string) placement {
+	pid, pgid, sid := pt.Field(ready, "pid"), pt.Field(ready, "pgid"), pt.Field(ready, "sid")
+	switch {
+	case sid == pid:
+		return ownSession
+	case pgid == pid:
+		return ownGroup
+	}
+	return initsGroup
+}
+
+func TestDropInPlacesTheChildAsTheAnchorDoes(t *testing.T) {
+	child := pt.SigChild(t)
+	for _, tc := range []struct {
+		name string
+		tool string
+		env  []string
+		args []string
+		want placement
+	}{
+		{"tini", "tini", nil, nil, ownGroup},
+		{"tini -g", "tini", nil, []string{"-g"}, ownGroup},
+		{"dumb-init", "dumb-init", nil, nil, ownSession},
+		{"dumb-init -c", "dumb-init", nil, []string{"-c"}, initsGroup},
+		{"dumb-init with DUMB_INIT_SETSID=0", "dumb-init", []string{"DUMB_INIT_SETSID=0"}, nil, initsGroup},
+		{"dumb-init with DUMB_INIT_SETSID=1", "dumb-init", []string{"DUMB_INIT_SETSID=1"}, nil, ownSession},
+		{"catatonit", "catatonit", nil, nil, ownGroup},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sameAsAnchor(t, tc.tool, tc.want, func(t *testing.T, bin string) placement {
+				argv := append(append([]string{bin}, tc.args...), "--", child, "-exit-on", "TERM=0")
+				p := pt.Start(t, pt.Options{PID1: true, Env: tc.env}, argv...)
+				where := placementOf(p.WaitForLine("ready"))
+				p.Signal(syscall.SIGTERM)
+				p.Wait()
+				return where
+			})
+		})
+	}
+}
+
+// childSignalState is the child's blocked and ignored signals.
+type childSignalState struct {
+	Blocked []int
+	Ignored []int
+}
+
+func TestDropInChildSignalState(t *testing.T) {
+	statusOf := func(t *testing.T, argv ...string) childSignalState {
+		p := pt.Start(t, pt.Options{PID1: true}, append(argv, "/bin/cat", "/proc/self/status")...)
+		p.Wait()
+		var st childSignalState
+		for _, line := range p.Stdout() {
+			if v, ok := strings.CutPrefix(line, "SigBlk:"); ok {
+				st.Blocked = pt.SignalSet(strings.TrimSpace(v))
+			}
+			if v, ok := strings.CutPrefix(line, "SigIgn:"); ok {
+				st.Ignored = pt.SignalSet(strings.TrimSpace(v))
+			}
+		}
+		return st
+	}
+	underInit := func(t *testing.T, bin string) childSignalState { return statusOf(t, bin, "--") }
+	// What the child would start with if the test ran it itself: the
+	// state every init is started with here (clean in a container; under
+	// make, for one, an ignored signal 32 comes down from above).
+	given := statusOf(t)
+	for _, tool := range []string{"tini", "dumb-init"} {
+		t.Run(tool+" passes on the signal state it was given", func(t *testing.T) {
+			sameAsAnchor(t, tool, given, underInit)
+		})
+	}
+	t.Run("catatonit leaves its child SIGTSTP, SIGTTIN and SIGTTOU blocked; pidone does not", func(t *testing.T) {
+		// catatonit blocks the terminal's stop signals in the child before
+		// it execs (so that the child cannot be stopped while taking the
+		// terminal) and never unblocks them: the command then cannot be
+		// stopped with Ctrl-Z, and passes the block on to everything it
+		// starts. pidone takes the terminal without that side effect.
+		buggy := childSignalState{Ignored: given.Ignored}
+		for _, sig := range []syscall.Signal{syscall.SIGTSTP, syscall.SIGTTIN, syscall.SIGTTOU} {
+			buggy.Blocked = append(buggy.Blocked, int(sig))
+		}
+		require.Empty(t, given.Blocked, "the test expects to be started with nothing blocked")
+		betterThanAnchor(t, "catatonit", buggy, given, "the child must start with the caller's signal state", underInit)
+	})
+}

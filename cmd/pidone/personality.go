@@ -1,0 +1,109 @@
+package main
+
+import (
+	"strings"
+	"syscall"
+
+	"github.com/pidone/pidone/signals"
+)
+
+// A personality is what pidone is when it is installed under another init's
+// name: that tool's flags, environment variables, defaults and output
+// forms, so that replacing the tool's binary with pidone changes nothing an
+// image relies on. Everything a personality changes is in its entry here
+// and in the supervisor.Config fields its defaults set; the README's table
+// says the same for users.
+type personality struct {
+	name     string   // the name pidone logs and reports under
+	aliases  []string // other names of argv[0] that select it
+	options  []option
+	defaults func() options
+	// settle reads the tool's environment variables and draws the
+	// conclusions that need the whole command line, after parsing.
+	settle    func(o *options) error
+	version   func() string // what --version prints
+	versionFd int           // where --version prints it (dumb-init: stderr)
+	helpFd    int           // where -h prints (dumb-init, catatonit: stderr)
+	exitCodes string        // the help's last line
+	// configure, when set, replaces the parsing above: pidone's own
+	// options come from the command line and PIDONE_* variables.
+	configure func(args []string) (options, error)
+	// fullHelp, when set, replaces the help built from options.
+	fullHelp func() string
+}
+
+// personalities are the tools pidone can stand in for.
+var personalities = []*personality{&tiniPersonality, &dumbInitPersonality, &catatonitPersonality}
+
+// pidonePersonality is pidone under its own name, or any name not above.
+var pidonePersonality = personality{
+	name:      "pidone",
+	options:   pidoneOptions,
+	defaults:  defaultOptions,
+	version:   func() string { return "pidone " + version + "\n" },
+	versionFd: 1,
+	helpFd:    1,
+	configure: func(args []string) (options, error) { return configure(args, syscall.Environ()) },
+	fullHelp:  func() string { return helpText("pidone", pidoneOptions) + environmentHelp(pidoneOptions) },
+}
+
+// personalityOf chooses the personality by the base name of argv[0].
+func personalityOf(argv0 string) *personality {
+	base := argv0[strings.LastIndexByte(argv0, '/')+1:]
+	for _, p := range personalities {
+		if base == p.name {
+			return p
+		}
+		for _, alias := range p.aliases {
+			if base == alias {
+				return p
+			}
+		}
+	}
+	return &pidonePersonality
+}
+
+// parse reads the options from the command line and the environment.
+func (p *personality) parse(args []string) (options, error) {
+	if p.configure != nil {
+		return p.configure(args)
+	}
+	opts, err := parseArgs(args, p.options, p.defaults())
+	if err == nil && p.settle != nil {
+		err = p.settle(&opts)
+	}
+	return opts, err
+}
+
+// help is the -h text: the flags of the personality's table.
+func (p *personality) help() string {
+	if p.fullHelp != nil {
+		return p.fullHelp()
+	}
+	text, _, _ := strings.Cut(helpText(p.name, p.options), "\nExit codes:")
+	return text + "\n" + p.exitCodes
+}
+
+// licenseText is what tini -l and catatonit -L print under pidone.
+func licenseText(name string) string {
+	return name + " is pidone " + version + ", a drop-in replacement; see the license of the pidone project.\n"
+}
+
+// getenv returns an environment variable and whether it is set.
+func getenv(key string) (string, bool) { return syscall.Getenv(key) }
+
+// setDefault makes sig forward as to unless the command line said otherwise.
+func setDefault(o *options, sig, to syscall.Signal) {
+	if !o.config.Rewrite.Has(sig) {
+		o.config.Rewrite.Set(sig, to)
+	}
+}
+
+// dropJobControl keeps the terminal's stop signals from being forwarded:
+// tini and catatonit let the terminal stop the child's foreground group
+// itself, and would only stop the child when pidone is sent them.
+func dropJobControl(o *options, sigs ...syscall.Signal) {
+	for _, sig := range sigs {
+		setDefault(o, sig, signals.Drop)
+	}
+}

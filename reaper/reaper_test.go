@@ -1,0 +1,83 @@
+package reaper
+
+import (
+	"os"
+	"os/exec"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestExitCodeFollowsTheShell(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status syscall.WaitStatus
+		want   int
+	}{
+		{"exit 0", 0 << 8, 0},
+		{"exit 7", 7 << 8, 7},
+		{"exit 255", 255 << 8, 255},
+		{"killed by SIGTERM", syscall.WaitStatus(syscall.SIGTERM), 143},
+		{"killed by SIGKILL", syscall.WaitStatus(syscall.SIGKILL), 137},
+		{"killed by SIGSEGV with a core dump", syscall.WaitStatus(syscall.SIGSEGV) | 0x80, 139},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, Exit{Status: tc.status}.Code())
+		})
+	}
+}
+
+// The tests below run in a child of the test binary, so that Reap owns
+// every child of the process it runs in.
+func TestMain(m *testing.M) {
+	if os.Getenv("REAPER_TEST_HELPER") == "1" {
+		os.Exit(helper())
+	}
+	os.Exit(m.Run())
+}
+
+func helper() int {
+	if err := BecomeSubreaper(); err != nil {
+		return 10
+	}
+	if on, err := IsSubreaper(); err != nil || !on {
+		return 11
+	}
+	// Three grandchildren, orphaned as sh exits: one exits 3, one 4, and
+	// one is killed by SIGTERM.
+	sh := exec.Command("sh", "-c", "(exit 3) & (exit 4) & sh -c 'kill -TERM $$' & exit 0")
+	if err := sh.Start(); err != nil {
+		return 12
+	}
+	seen := map[int]bool{}
+	for {
+		exited, running := Reap()
+		for _, e := range exited {
+			seen[e.Code()] = true
+		}
+		if !running {
+			break
+		}
+		var ts = syscall.Timespec{Nsec: 1e6}
+		syscall.Nanosleep(&ts, nil)
+	}
+	if !seen[0] || !seen[3] || !seen[4] || !seen[143] {
+		return 13
+	}
+	return 0
+}
+
+func TestReapCollectsOrphansAsASubreaper(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "REAPER_TEST_HELPER=1")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "helper failed: %s", out)
+}
+
+func TestReapWithNoChildrenReportsNoneRunning(t *testing.T) {
+	exited, running := Reap()
+	assert.Empty(t, exited)
+	assert.False(t, running)
+}
