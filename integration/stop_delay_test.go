@@ -1,0 +1,46 @@
+//go:build integration
+
+package integration
+
+import (
+	"os/exec"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Issue 7: PIDONE_STOP_DELAY holds docker stop's SIGTERM while other
+// signals pass, then forwards it, and the container exits with the child's
+// own code, well inside docker's grace period.
+func TestStopDelayHoldsDockerStopsSIGTERM(t *testing.T) {
+	t.Parallel()
+	script := `trap "echo got USR1" USR1; trap "echo got TERM; exit 42" TERM; echo ready; while :; do sleep 0.1; done`
+
+	t.Run("with PIDONE_STOP_DELAY the child sees SIGUSR1 sent during the delay before SIGTERM", func(t *testing.T) {
+		t.Parallel()
+		c := start(t, dockerFlags("-e", "PIDONE_STOP_DELAY=1h", "-e", "PIDONE_VERBOSE=1"), withPidone("--", "sh", "-c", script))
+		c.waitForLog("ready")
+		stop := exec.Command("docker", "stop", "-t", "3600", c.name)
+		require.NoError(t, stop.Start())
+		t.Cleanup(func() { _ = stop.Wait() })
+
+		c.waitForLog("[pidone] SIGTERM received: forwarding it in 3600s")
+		c.kill("USR1")
+		c.waitForLog("got USR1")
+		assert.False(t, hasLine(c.logs(), "got TERM"), "SIGTERM is held for the whole delay")
+
+		// A second SIGTERM cuts the delay short: the child exits its own way.
+		c.kill("TERM")
+		assert.Equal(t, 42, c.exitCode())
+		assert.True(t, hasLine(c.logs(), "got TERM"))
+	})
+	t.Run("without it SIGTERM goes through at once", func(t *testing.T) {
+		t.Parallel()
+		c := start(t, dockerFlags("-e", "PIDONE_VERBOSE=1"), withPidone("--", "sh", "-c", script))
+		c.waitForLog("ready")
+		c.stop(3600)
+		assert.Equal(t, 42, c.exitCode())
+		assert.NotContains(t, c.logs(), "forwarding it in")
+	})
+}
