@@ -4,6 +4,7 @@ package integration
 
 import (
 	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -34,6 +35,16 @@ func TestStopDelayHoldsDockerStopsSIGTERM(t *testing.T) {
 		c.kill("TERM")
 		assert.Equal(t, 42, c.exitCode())
 		assert.True(t, hasLine(c.logs(), "got TERM"))
+	})
+	t.Run("docker stop -t 10 with PIDONE_STOP_DELAY=2s: SIGTERM follows the delay's end", func(t *testing.T) {
+		t.Parallel()
+		c := start(t, dockerFlags("-e", "PIDONE_STOP_DELAY=2s", "-e", "PIDONE_VERBOSE=1"), withPidone("--", "sh", "-c", script))
+		c.waitForLog("ready")
+		c.stop(10)
+		assert.Equal(t, 42, c.exitCode(), "the child's own code, not docker's SIGKILL")
+		logs := c.logs()
+		assert.Less(t, strings.Index(logs, "[pidone] stop delay over: forwarding SIGTERM"), strings.Index(logs, "\ngot TERM"))
+		assert.NotContains(t, logs, "still running", "no SIGKILL was needed")
 	})
 	t.Run("without it SIGTERM goes through at once", func(t *testing.T) {
 		t.Parallel()
