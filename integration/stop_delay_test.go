@@ -43,6 +43,8 @@ func TestStopDelayHoldsDockerStopsSIGTERM(t *testing.T) {
 		c.stop(10)
 		assert.Equal(t, 42, c.exitCode(), "the child's own code, not docker's SIGKILL")
 		logs := c.logs()
+		require.Contains(t, logs, "[pidone] stop delay over: forwarding SIGTERM")
+		require.True(t, hasLine(logs, "got TERM"))
 		assert.Less(t, strings.Index(logs, "[pidone] stop delay over: forwarding SIGTERM"), strings.Index(logs, "\ngot TERM"))
 		assert.NotContains(t, logs, "still running", "no SIGKILL was needed")
 	})
