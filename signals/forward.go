@@ -10,8 +10,13 @@ var neverForwarded = map[syscall.Signal]string{
 	syscall.SIGCHLD: "pidone's cue to reap",
 	// SIGURG is sent by the Go runtime to its own threads to preempt
 	// goroutines; forwarding it would shower the child with signals it never
-	// asked for.
+	// asked for. pidone does not ask for it.
 	syscall.SIGURG: "the Go runtime's preemption signal",
+	// The Go runtime's handler keeps every SIGPROF for its profiler, and
+	// signal 34 (musl's SIGSYNCCALL) for itself: neither ever reaches
+	// pidone's signal queue, so neither can be forwarded.
+	syscall.SIGPROF: "the Go runtime's profiling signal",
+	rtmin:           "kept by the Go runtime (musl's SIGSYNCCALL)",
 }
 
 // Forwardable reports whether a signal pidone receives may be passed on.
@@ -21,15 +26,15 @@ func Forwardable(sig syscall.Signal) bool {
 }
 
 // Catchable lists every signal pidone asks to receive: all that can be
-// caught, except SIGURG (see neverForwarded) and the two the C library keeps
-// for its threads (32 and 33), which no program may use. SIGCHLD is in the
-// list: pidone reaps on it.
+// caught and reach pidone, which leaves out SIGKILL and SIGSTOP, the two the
+// C library keeps for its threads (32 and 33), and the never-forwarded ones
+// but SIGCHLD, on which pidone reaps.
 func Catchable() []syscall.Signal {
 	sigs := make([]syscall.Signal, 0, Max)
 	for n := syscall.Signal(1); n <= Max; n++ {
 		switch {
-		case n == syscall.SIGKILL, n == syscall.SIGSTOP, n == syscall.SIGURG:
-		case n > 31 && n < rtmin:
+		case n == syscall.SIGKILL, n == syscall.SIGSTOP, n == 32, n == 33:
+		case !Forwardable(n) && n != syscall.SIGCHLD:
 		default:
 			sigs = append(sigs, n)
 		}

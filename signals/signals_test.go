@@ -126,6 +126,11 @@ func TestNeverForwarded(t *testing.T) {
 	assert.NotContains(t, Catchable(), syscall.SIGKILL)
 	assert.NotContains(t, Catchable(), syscall.SIGSTOP)
 	assert.NotContains(t, Catchable(), syscall.Signal(32))
+	assert.False(t, Forwardable(syscall.SIGPROF), "the runtime's profiler keeps SIGPROF")
+	assert.False(t, Forwardable(34), "the runtime keeps signal 34")
+	assert.NotContains(t, Catchable(), syscall.SIGPROF)
+	assert.NotContains(t, Catchable(), syscall.Signal(34))
+	assert.Contains(t, Catchable(), syscall.Signal(35))
 	assert.Contains(t, Catchable(), syscall.SIGCHLD)
 	assert.Contains(t, Catchable(), syscall.Signal(64))
 }
