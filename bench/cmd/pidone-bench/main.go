@@ -46,6 +46,7 @@ func main() {
 	flag.IntVar(&c.cpu, "cpu", 1, "CPU the signal round trip is pinned to")
 	flag.IntVar(&c.dockerRounds, "docker-rounds", 3, "docker stop runs per init")
 	flag.StringVar(&c.out, "out", "bench", "directory for RESULTS.md and results.svg")
+	only := flag.String("only", "", "measure only the metric with this name (size, start, memory, idle, reaping, signals, docker)")
 	flag.Parse()
 
 	inits := []pid1.Init{
@@ -71,13 +72,16 @@ func main() {
 		run  func(config, []pid1.Init) (metric, error)
 	}{
 		{"size", measureSize},
-		{"start and exit", measureStartExit},
+		{"start", measureStartExit},
 		{"memory", measureMemory},
 		{"idle", measureIdle},
 		{"reaping", measureReaping},
 		{"signals", measureSignals},
-		{"docker stop", measureDockerStop},
+		{"docker", measureDockerStop},
 	} {
+		if *only != "" && m.name != *only {
+			continue
+		}
 		t := time.Now()
 		fmt.Fprintf(os.Stderr, "pidone-bench: %s...\n", m.name)
 		got, err := m.run(c, present)
