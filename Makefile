@@ -59,15 +59,20 @@ bin/benchkid: bench/kid/benchkid.c
 bench: bench-tools build bin/benchkid
 	$(GO) run ./bench/cmd/pidone-bench -pidone bin/pidone -kid bin/benchkid $(BENCH_FLAGS)
 
-## torture: the full torture loops and a long fuzz run of both parsers
+## torture: the full torture loops and a long fuzz run of both parsers;
+## every part runs, and any failure fails the target at the end
 torture: bench-tools build bin/benchkid
-	$(GO) run ./bench/cmd/pidone-torture -pidone bin/pidone -kid bin/benchkid $(TORTURE_FLAGS)
-	$(GO) test -run '^$$' -fuzz '^FuzzParseRule$$' -fuzztime $(FUZZTIME) ./signals
-	$(GO) test -run '^$$' -fuzz '^FuzzParseArgs$$' -fuzztime $(FUZZTIME) ./cmd/pidone
+	@failed=0; \
+	$(GO) run ./bench/cmd/pidone-torture -pidone bin/pidone -kid bin/benchkid $(TORTURE_FLAGS) || failed=1; \
+	$(GO) test -run '^$$' -fuzz '^FuzzParseRule$$' -fuzztime $(FUZZTIME) ./signals || failed=1; \
+	$(GO) test -run '^$$' -fuzz '^FuzzParseArgs$$' -fuzztime $(FUZZTIME) ./cmd/pidone || failed=1; \
+	exit $$failed
 
 ## torture-quick: the same loops with small counts, and a few seconds of fuzzing (part of make test)
 torture-quick: bench-tools build bin/benchkid
+	@failed=0; \
 	$(GO) run ./bench/cmd/pidone-torture -pidone bin/pidone -kid bin/benchkid \
-		-orphans 2000 -burst 500 -acked 1000 -storm 10000 -races 100 -urgs 100 -limit 2m
-	$(GO) test -run '^$$' -fuzz '^FuzzParseRule$$' -fuzztime 5s ./signals
-	$(GO) test -run '^$$' -fuzz '^FuzzParseArgs$$' -fuzztime 5s ./cmd/pidone
+		-orphans 2000 -burst 500 -acked 1000 -storm 10000 -races 100 -urgs 100 -limit 2m || failed=1; \
+	$(GO) test -run '^$$' -fuzz '^FuzzParseRule$$' -fuzztime 5s ./signals || failed=1; \
+	$(GO) test -run '^$$' -fuzz '^FuzzParseArgs$$' -fuzztime 5s ./cmd/pidone || failed=1; \
+	exit $$failed
