@@ -13,8 +13,8 @@ build: bin/pidone
 bin/pidone: $(shell find cmd init signals reaper -name '*.go' -not -name '*_test.go') go.mod
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $@ ./cmd/pidone
 
-## test: everything: unit, PID-namespace and Docker tests (the README's test command)
-test: lint unit integration
+## test: everything: lint, unit and PID-namespace tests, a short torture, and the Docker suite (the README's test command)
+test: lint unit torture-quick integration
 
 ## unit: the Go tests, including the ones that run pidone as PID 1 of a new PID namespace
 unit:
@@ -47,3 +47,51 @@ integration: engine
 ## demo: docker stop on `sleep 10000`, without pidone and with it
 demo: images
 	@scripts/demo.sh
+
+## ---- measurement and torture tools (issue 4) ---------------------------
+## bench/ is part of the main module and uses only the standard library
+## (plus pidone's own signals package), so it adds nothing to go.mod and is
+## linted and vetted with the rest. Its child, benchkid, is C: a Go child
+## would get its own runtime's SIGURG and blur what is measured.
+
+.PHONY: bench torture torture-quick bench-tools
+
+BENCH_FLAGS   ?=
+TORTURE_FLAGS ?=
+FUZZTIME      ?= 60s
+
+## bench-tools: the peers from Debian and a C compiler, when missing
+bench-tools:
+	@missing=""; \
+	for p in tini:tini dumb-init:dumb-init catatonit:catatonit gcc:gcc; do \
+		command -v $${p%%:*} >/dev/null || missing="$$missing $${p#*:}"; \
+	done; \
+	[ -e /usr/lib/x86_64-linux-gnu/libc.a ] || [ -e /usr/lib/libc.a ] || missing="$$missing libc6-dev"; \
+	[ -e /bin/busybox ] || missing="$$missing busybox-static"; \
+	if [ -n "$$missing" ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; fi
+
+bin/benchkid: bench/kid/benchkid.c
+	@mkdir -p bin
+	gcc -O2 -static -Wall -o $@ $<
+
+## bench: pidone against tini, dumb-init and catatonit: bench/RESULTS.md and bench/results.svg
+bench: bench-tools build bin/benchkid
+	$(GO) run ./bench/cmd/pidone-bench -pidone bin/pidone -kid bin/benchkid $(BENCH_FLAGS)
+
+## torture: the full torture loops and a long fuzz run of both parsers;
+## every part runs, and any failure fails the target at the end
+torture: bench-tools build bin/benchkid
+	@failed=0; \
+	$(GO) run ./bench/cmd/pidone-torture -pidone bin/pidone -kid bin/benchkid $(TORTURE_FLAGS) || failed=1; \
+	$(GO) test -run '^$$' -fuzz '^FuzzParseRule$$' -fuzztime $(FUZZTIME) ./signals || failed=1; \
+	$(GO) test -run '^$$' -fuzz '^FuzzParseArgs$$' -fuzztime $(FUZZTIME) ./cmd/pidone || failed=1; \
+	exit $$failed
+
+## torture-quick: the same loops with small counts, and a few seconds of fuzzing (part of make test)
+torture-quick: bench-tools build bin/benchkid
+	@failed=0; \
+	$(GO) run ./bench/cmd/pidone-torture -pidone bin/pidone -kid bin/benchkid \
+		-orphans 2000 -burst 500 -acked 1000 -storm 10000 -races 100 -urgs 100 -limit 2m || failed=1; \
+	$(GO) test -run '^$$' -fuzz '^FuzzParseRule$$' -fuzztime 5s ./signals || failed=1; \
+	$(GO) test -run '^$$' -fuzz '^FuzzParseArgs$$' -fuzztime 5s ./cmd/pidone || failed=1; \
+	exit $$failed

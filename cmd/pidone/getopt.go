@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -102,7 +103,7 @@ func findLong(name string, table []option) (*option, error) {
 		}
 		return nil, usagef("option --", name, " is ambiguous: ", strings.Join(names, ", "))
 	}
-	return nil, usagef("unknown option --", name)
+	return nil, usagef("unknown option --", printable(name))
 }
 
 // parseShorts reads the cluster of short options at args[i] and returns the
@@ -112,7 +113,7 @@ func parseShorts(args []string, i int, table []option, o *options) (int, error) 
 	for k := 0; k < len(cluster); k++ {
 		opt := findShort(cluster[k], table)
 		if opt == nil {
-			return i, usagef("unknown option -", cluster[k:k+1])
+			return i, usagef("unknown option -", printable(cluster[k:k+1]))
 		}
 		if opt.arg == "" {
 			if err := opt.apply(o, ""); err != nil {
@@ -131,6 +132,17 @@ func parseShorts(args []string, i int, table []option, o *options) (int, error) 
 		return i, opt.apply(o, value)
 	}
 	return i, nil
+}
+
+// printable shows what the user typed as typed, or quoted when it holds a
+// byte that would break the one-line error (a newline, an escape code).
+func printable(s string) string {
+	for k := 0; k < len(s); k++ {
+		if s[k] < ' ' || s[k] > '~' {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }
 
 func findShort(c byte, table []option) *option {

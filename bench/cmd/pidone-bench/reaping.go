@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/pidone/pidone/bench/internal/pid1"
+)
+
+// measureReaping is metric 5: the child hands PID 1 a burst of zombies at
+// once (time until none is left, init CPU per zombie), then makes orphans
+// one after another (init CPU per orphan).
+func measureReaping(c config, inits []pid1.Init) (metric, error) {
+	drain := newFigure(fmt.Sprintf("%d-zombie burst: drained in", c.zombies), "ms", 1)
+	perZombie := newFigure("init CPU per zombie", "µs", 2)
+	perOrphan := newFigure(fmt.Sprintf("storm of %d: init CPU per orphan", c.storm), "µs", 2)
+	stormTime := newFigure("storm: time per orphan", "µs", 1)
+	for r := range c.rounds {
+		for _, in := range rotated(inits, r) {
+			p, err := pid1.Start(in.Argv(c.kid, "orphans", strconv.Itoa(c.zombies), strconv.Itoa(c.storm)), runLimit)
+			if err != nil {
+				return metric{}, err
+			}
+			if err := p.Expect("ready"); err != nil {
+				p.Kill()
+				return metric{}, fmt.Errorf("%s: %w", in.Name, err)
+			}
+			burstNs, burstCPU, err := orphanRun(p, "b")
+			if err != nil {
+				p.Kill()
+				return metric{}, fmt.Errorf("%s burst: %w", in.Name, err)
+			}
+			stormNs, stormCPU, err := orphanRun(p, "s")
+			if err != nil {
+				p.Kill()
+				return metric{}, fmt.Errorf("%s storm: %w", in.Name, err)
+			}
+			p.Wait()
+			drain.add(in.Name, float64(burstNs)/1e6)
+			perZombie.add(in.Name, float64(burstCPU.Nanoseconds())/1000/float64(c.zombies))
+			perOrphan.add(in.Name, float64(stormCPU.Nanoseconds())/1000/float64(c.storm))
+			stormTime.add(in.Name, float64(stormNs)/1000/float64(c.storm))
+		}
+	}
+	return metric{
+		title:   "5. Reaping",
+		figures: []*figure{drain, perZombie, perOrphan, stormTime},
+		notes: []string{
+			fmt.Sprintf("Burst: a parent forks %d children that exit at once, then exits itself, so PID 1 inherits %d zombies in one moment; \"drained\" is from the parent's exit until kill(pid, 0) fails for the last of them.", c.zombies, c.zombies),
+			"Storm: the child forks a child that forks a grandchild and exits; the grandchild exits at once. CPU is the init's own (all threads, /proc/PID/task/*/schedstat) over the burst or the storm.",
+		},
+	}, nil
+}
+
+// orphanRun gives the child one orphan command and returns the time it
+// reported and the init's CPU meanwhile.
+func orphanRun(p *pid1.Proc, cmd string) (ns int64, cpu time.Duration, err error) {
+	cpu0, err := pid1.CPU(p.Pid)
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := p.Send(cmd); err != nil {
+		return 0, 0, err
+	}
+	line, err := p.ReadLine()
+	if err != nil {
+		return 0, 0, err
+	}
+	cpu1, err := pid1.CPU(p.Pid)
+	if err != nil {
+		return 0, 0, err
+	}
+	var left int
+	if _, err := fmt.Sscan(line, &ns, &left); err != nil {
+		return 0, 0, fmt.Errorf("child said %q", line)
+	}
+	if left != 0 {
+		return 0, 0, fmt.Errorf("%d zombies left", left)
+	}
+	return ns, cpu1 - cpu0, nil
+}
