@@ -111,7 +111,7 @@ func TestSingleChildAndVerboseVariables(t *testing.T) {
 			// barrier: had pidone sent it SIGUSR1, it would say so first.
 			require.NoError(t, syscall.Kill(bgPid, syscall.SIGUSR2))
 			p.WaitForLine("bg USR2")
-			assert.Equal(t, tc.groupGetsIt, seen(p.Stdout(), "bg USR1", "bg USR2"))
+			assert.Equal(t, tc.groupGetsIt, seenBefore(p.Stdout(), "bg USR1", "bg USR2"))
 			p.Signal(syscall.SIGTERM)
 			assert.Equal(t, 0, p.Wait())
 			if tc.env != nil {
@@ -139,17 +139,4 @@ func TestRewriteAndGraceVariables(t *testing.T) {
 	assert.Equal(t, 0, p.Wait(), "USR1 went out as USR2")
 	assert.Contains(t, p.Stderr(), "[pidone] main child gone, killing what is left\n",
 		"PIDONE_GRACE=0 kills what ignores SIGTERM at once")
-}
-
-// seen reports whether line appears in out before barrier does.
-func seen(out []string, line, barrier string) bool {
-	for _, l := range out {
-		switch l {
-		case line:
-			return true
-		case barrier:
-			return false
-		}
-	}
-	return false
 }
