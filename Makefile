@@ -14,7 +14,7 @@ bin/pidone: $(shell find cmd init signals reaper -name '*.go' -not -name '*_test
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $@ ./cmd/pidone
 
 ## test: everything: unit and PID-namespace tests (the README's test command)
-test: lint unit
+test: lint unit release-test
 
 ## unit: the Go tests, including the ones that run pidone as PID 1 of a new PID namespace
 unit:
@@ -28,3 +28,20 @@ lint:
 
 clean:
 	rm -rf bin dist
+
+# ---- release: binaries for users, and the checks on them (issue 6) ----------
+
+DIST ?= dist
+
+.PHONY: release release-test qemu-test examples-test install-test
+
+## release: static, stripped, reproducible binaries for seven architectures in
+## $(DIST)/, with SHA256SUMS
+release:
+	GO=$(GO) ./release/build.sh $(DIST) $(VERSION)
+
+## release-test: two builds of HEAD in two places are byte-identical, static
+## and stripped (builds HEAD: commit first)
+release-test:
+	$(GO) vet -tags release,qemu ./release/
+	$(GO) test -count=1 -timeout 20m -tags release ./release/
