@@ -14,7 +14,7 @@ bin/pidone: $(shell find cmd init signals reaper -name '*.go' -not -name '*_test
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $@ ./cmd/pidone
 
 ## test: everything: unit and PID-namespace tests (the README's test command)
-test: lint unit release-test
+test: lint unit release-test examples-test
 
 ## unit: the Go tests, including the ones that run pidone as PID 1 of a new PID namespace
 unit:
@@ -45,3 +45,8 @@ release:
 release-test:
 	$(GO) vet -tags release,qemu ./release/
 	$(GO) test -count=1 -timeout 20m -tags release ./release/
+
+## examples-test: the Kubernetes manifests decode strictly into the API types
+## and follow the practices; the example services build (own module: examples/)
+examples-test:
+	cd examples && $(GO) vet ./... && $(GO) test -count=1 ./...
