@@ -14,7 +14,7 @@ bin/pidone: $(shell find cmd init signals reaper -name '*.go' -not -name '*_test
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $@ ./cmd/pidone
 
 ## test: everything: unit and PID-namespace tests (the README's test command)
-test: lint unit release-test examples-test
+test: lint unit release-test qemu-test examples-test
 
 ## unit: the Go tests, including the ones that run pidone as PID 1 of a new PID namespace
 unit:
@@ -50,3 +50,8 @@ release-test:
 ## and follow the practices; the example services build (own module: examples/)
 examples-test:
 	cd examples && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+## qemu-test: each release binary runs as an init on its own architecture
+## under qemu-user (apt-get install qemu-user-static; .ci/run does)
+qemu-test: release
+	PIDONE_DIST=$(abspath $(DIST)) $(GO) test -count=1 -timeout 20m -tags qemu ./release/
