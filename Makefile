@@ -14,7 +14,7 @@ bin/pidone: $(shell find cmd init signals reaper -name '*.go' -not -name '*_test
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $@ ./cmd/pidone
 
 ## test: everything: unit and PID-namespace tests (the README's test command)
-test: lint unit release-test qemu-test examples-test
+test: lint unit release-test qemu-test examples-test install-test
 
 ## unit: the Go tests, including the ones that run pidone as PID 1 of a new PID namespace
 unit:
@@ -55,3 +55,8 @@ examples-test:
 ## under qemu-user (apt-get install qemu-user-static; .ci/run does)
 qemu-test: release
 	PIDONE_DIST=$(abspath $(DIST)) $(GO) test -count=1 -timeout 20m -tags qemu ./release/
+
+## install-test: go install works from a clean checkout with an empty module
+## cache, and as go install ...@VERSION (no replace, no cgo)
+install-test:
+	GO=$(GO) ./release/install-check.sh
