@@ -54,7 +54,7 @@ examples-test:
 ## qemu-test: each release binary runs as an init on its own architecture
 ## under qemu-user (apt-get install qemu-user-static; .ci/run does)
 qemu-test: release
-	PIDONE_DIST=$(abspath $(DIST)) $(GO) test -count=1 -timeout 20m -tags qemu ./release/
+	PIDONE_DIST=$(abspath $(DIST)) PIDONE_VERSION=$(VERSION) $(GO) test -count=1 -timeout 20m -tags qemu ./release/
 
 ## install-test: go install works from a clean checkout with an empty module
 ## cache, and as go install ...@VERSION (no replace, no cgo)

@@ -46,7 +46,7 @@ const sleepMarker = "4242"
 var sleepArgv = []byte(busybox + "\x00sleep\x00" + sleepMarker + "\x00")
 
 func TestReleaseBinariesRunUnderQemu(t *testing.T) {
-	dist := releaseDist(t)
+	dist, version := releaseDist(t)
 	for _, p := range platforms {
 		t.Run(p.name, func(t *testing.T) {
 			run := runner(t, p.binary(dist), emulators[p.name])
@@ -54,7 +54,7 @@ func TestReleaseBinariesRunUnderQemu(t *testing.T) {
 			t.Run("--version prints the stamped version", func(t *testing.T) {
 				out, err := run("--version").Output()
 				require.NoError(t, err)
-				assert.True(t, strings.HasPrefix(string(out), "pidone "), "got %q", out)
+				assert.Equal(t, "pidone "+version+"\n", string(out))
 			})
 			t.Run("-- /bin/true exits 0", func(t *testing.T) {
 				assert.Equal(t, 0, exitCode(t, run("--", "/bin/true")))
@@ -89,18 +89,19 @@ func TestReleaseBinariesRunUnderQemu(t *testing.T) {
 	}
 }
 
-// releaseDist is the dist directory `make qemu-test` built, or, when the
-// test runs on its own, a fresh build of the working tree.
-func releaseDist(t *testing.T) string {
+// releaseDist is the dist directory `make qemu-test` built and the version
+// it stamped, or, when the test runs on its own, a fresh build of the
+// working tree.
+func releaseDist(t *testing.T) (dist, version string) {
 	if dist := os.Getenv("PIDONE_DIST"); dist != "" {
-		return dist
+		return dist, os.Getenv("PIDONE_VERSION")
 	}
-	dist := filepath.Join(t.TempDir(), "dist")
+	dist = filepath.Join(t.TempDir(), "dist")
 	build := exec.Command("./release/build.sh", dist, "qemu-test")
 	build.Dir = repoRoot(t)
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "release build: %s", out)
-	return dist
+	return dist, "qemu-test"
 }
 
 // runner returns a function that builds the command line running binary,
