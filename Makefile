@@ -13,8 +13,9 @@ build: bin/pidone
 bin/pidone: $(shell find cmd init signals reaper -name '*.go' -not -name '*_test.go') go.mod
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $@ ./cmd/pidone
 
-## test: everything: lint, unit and PID-namespace tests, a short torture, and the Docker suite (the README's test command)
-test: lint unit torture-quick integration
+## test: everything (the README's test command): lint, unit and PID-namespace tests,
+## a short torture, the Docker suite, and the release, qemu, examples and install checks
+test: lint unit torture-quick integration release-test qemu-test examples-test install-test
 
 ## unit: the Go tests, including the ones that run pidone as PID 1 of a new PID namespace
 unit:
@@ -95,3 +96,35 @@ torture-quick: bench-tools build bin/benchkid
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRule$$' -fuzztime 5s ./signals || failed=1; \
 	$(GO) test -run '^$$' -fuzz '^FuzzParseArgs$$' -fuzztime 5s ./cmd/pidone || failed=1; \
 	exit $$failed
+
+# ---- release: binaries for users, and the checks on them (issue 6) ----------
+
+DIST ?= dist
+
+.PHONY: release release-test qemu-test examples-test install-test
+
+## release: static, stripped, reproducible binaries for seven architectures in
+## $(DIST)/, with SHA256SUMS
+release:
+	GO=$(GO) ./release/build.sh $(DIST) $(VERSION)
+
+## release-test: two builds of HEAD in two places are byte-identical, static
+## and stripped (builds HEAD: commit first)
+release-test:
+	$(GO) vet -tags release,qemu ./release/
+	$(GO) test -count=1 -timeout 20m -tags release ./release/
+
+## examples-test: the Kubernetes manifests decode strictly into the API types
+## and follow the practices; the example services build (own module: examples/)
+examples-test:
+	cd examples && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+## qemu-test: each release binary runs as an init on its own architecture
+## under qemu-user (apt-get install qemu-user-static; .ci/run does)
+qemu-test: release
+	PIDONE_DIST=$(abspath $(DIST)) PIDONE_VERSION=$(VERSION) $(GO) test -count=1 -timeout 20m -tags qemu ./release/
+
+## install-test: go install works from a clean checkout with an empty module
+## cache, and as go install ...@VERSION (no replace, no cgo)
+install-test:
+	GO=$(GO) ./release/install-check.sh
