@@ -1,6 +1,7 @@
 package proctest
 
 import (
+	"bytes"
 	"os"
 	"strconv"
 	"strings"
@@ -110,4 +111,28 @@ func descendants(pid int, zombies bool) []int {
 		out = append(out, n)
 	}
 	return out
+}
+
+// killMarked sends SIGKILL to every process whose environment holds mark
+// ("NAME=value"), as many times as new ones turn up.
+func killMarked(mark string) {
+	want := []byte(mark + "\x00")
+	for round := 0; round < 10; round++ {
+		found := false
+		entries, _ := os.ReadDir("/proc")
+		for _, e := range entries {
+			pid, err := strconv.Atoi(e.Name())
+			if err != nil || pid == os.Getpid() {
+				continue
+			}
+			env, err := os.ReadFile("/proc/" + e.Name() + "/environ")
+			if err == nil && bytes.Contains(append([]byte{0}, env...), append([]byte{0}, want...)) {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+				found = true
+			}
+		}
+		if !found {
+			return
+		}
+	}
 }

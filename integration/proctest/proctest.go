@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -64,6 +65,13 @@ func built(t testing.TB, name string) string {
 	return filepath.Join(binDir, name)
 }
 
+// markerVariable marks every process a test starts, and their
+// descendants, which inherit it, so that the test can end them all.
+const markerVariable = "PROCTEST_MARK"
+
+// started counts the processes started, for unique marks.
+var started atomic.Int64
+
 // Options say how to start a process.
 type Options struct {
 	// PID1 starts the process as PID 1 of a new PID namespace.
@@ -92,6 +100,8 @@ func Start(t testing.TB, opts Options, argv ...string) *Process {
 	t.Helper()
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), "GODEBUG=asyncpreemptoff=1")
+	token := markerVariable + "=" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(started.Add(1), 10)
+	cmd.Env = append(cmd.Env, token)
 	cmd.Env = append(cmd.Env, opts.Env...)
 	if opts.Stdin != nil {
 		// A nil *os.File in the interface would give the child a closed
@@ -121,6 +131,10 @@ func Start(t testing.TB, opts Options, argv ...string) *Process {
 		// (as PID 1 pidone takes its namespace with it, but not otherwise).
 		killTree(cmd.Process.Pid)
 		<-p.exited
+		// What an init left behind when it exited (tini and catatonit do
+		// not drain) was reparented away from it: its environment still
+		// carries the mark of this start.
+		killMarked(token)
 		if t.Failed() {
 			t.Logf("stdout of %v:\n%s", argv, p.stdout.String())
 			t.Logf("stderr of %v:\n%s", argv, p.stderr.String())
