@@ -1,7 +1,6 @@
 package supervisor
 
 import (
-	"strconv"
 	"syscall"
 
 	"github.com/pidone/pidone/reaper"
@@ -22,7 +21,7 @@ func (s *supervisor) pause() int {
 		case syscall.SIGCHLD:
 			exited, _ := reaper.Reap()
 			for _, e := range exited {
-				s.log.log(s.reapLevel(), "reaped pid", strconv.Itoa(e.Pid), "exit code", strconv.Itoa(e.Code()))
+				s.logReaped(e)
 			}
 		case syscall.SIGINT, syscall.SIGTERM:
 			s.log.log(lifecycle, "ending the pause on", signals.Name(sig))

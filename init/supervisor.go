@@ -183,9 +183,7 @@ func (s *supervisor) onChildEvent() {
 			s.log.log(lifecycle, "main child", strconv.Itoa(e.Pid), "exited with code", strconv.Itoa(e.Code()))
 			continue
 		}
-		if level := s.reapLevel(); s.log.enabled(level) { // the words cost more than the reaping
-			s.log.log(level, "reaped pid", strconv.Itoa(e.Pid), "exit code", strconv.Itoa(e.Code()))
-		}
+		s.logReaped(e)
 	}
 	switch {
 	case mainExited && s.cfg.AfterMainExit != DrainRest:
@@ -199,12 +197,17 @@ func (s *supervisor) onChildEvent() {
 	}
 }
 
-// target names where forward sends signals, for the log.
-func (s *supervisor) target() string {
-	if s.cfg.SingleChild && s.state == running {
-		return "pid"
+// logReaped logs a reaped process other than the main child.
+func (s *supervisor) logReaped(e reaper.Exit) {
+	if level := s.reapLevel(); s.log.enabled(level) { // the words cost more than the reaping
+		s.log.log(level, "reaped pid", strconv.Itoa(e.Pid), "exit code", strconv.Itoa(e.Code()))
 	}
-	return "group"
+}
+
+// toChildAlone reports whether forward sends to the child rather than its
+// group: with -c, while the child runs.
+func (s *supervisor) toChildAlone() bool {
+	return s.cfg.SingleChild && s.state == running
 }
 
 // forward passes sig on, rewritten, to the child's group or the child alone.
@@ -214,12 +217,15 @@ func (s *supervisor) forward(sig syscall.Signal) {
 		s.log.log(detail, "dropping", signals.Name(sig))
 		return
 	}
-	if s.log.enabled(detail) { // the words cost more than the kill
-		s.log.log(detail, "forwarding", signals.Name(out), "to", s.target(), strconv.Itoa(s.child))
-	}
-	if s.cfg.SingleChild && s.state == running {
+	if s.toChildAlone() {
+		if s.log.enabled(detail) { // the words cost more than the kill
+			s.log.log(detail, "forwarding", signals.Name(out), "to pid", strconv.Itoa(s.child))
+		}
 		signals.ToProcess(s.child, out)
 		return
+	}
+	if s.log.enabled(detail) {
+		s.log.log(detail, "forwarding", signals.Name(out), "to group", strconv.Itoa(s.child))
 	}
 	if err := signals.ToGroup(s.child, out); err == syscall.ESRCH && s.state == running {
 		// The child left the group it was started in: it still gets it.

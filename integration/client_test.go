@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/pidone/pidone/integration/proctest"
 )
 
 // client is an attached `docker run`, as a user types it in a shell: the
@@ -17,7 +19,7 @@ import (
 type client struct {
 	*container
 	cmd    *exec.Cmd
-	output *syncBuffer
+	output *proctest.Output
 	exited chan struct{} // closed when the client process has ended
 }
 
@@ -27,7 +29,7 @@ func attach(t *testing.T, parts ...[]string) *client {
 	t.Helper()
 	c := &client{
 		container: &container{t: t, name: uniqueName(t), started: time.Now()},
-		output:    &syncBuffer{},
+		output:    &proctest.Output{},
 		exited:    make(chan struct{}),
 	}
 	args := []string{"run", "--network", "none", "--name", c.name}

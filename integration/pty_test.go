@@ -34,7 +34,7 @@ func attachTerminal(t *testing.T, parts ...[]string) *terminalSession {
 	s := &terminalSession{
 		client: &client{
 			container: &container{t: t, name: uniqueName(t), started: time.Now()},
-			output:    &syncBuffer{},
+			output:    &proctest.Output{},
 			exited:    make(chan struct{}),
 		},
 		master: master,

@@ -89,8 +89,8 @@ type Options struct {
 type Process struct {
 	t      testing.TB
 	cmd    *exec.Cmd
-	stdout *lines
-	stderr *lines
+	stdout *Output
+	stderr *Output
 	exited chan struct{}
 	code   int
 }
@@ -108,7 +108,7 @@ func Start(t testing.TB, opts Options, argv ...string) *Process {
 		// fd 0, not /dev/null.
 		cmd.Stdin = opts.Stdin
 	}
-	p := &Process{t: t, cmd: cmd, stdout: &lines{}, stderr: &lines{}, exited: make(chan struct{})}
+	p := &Process{t: t, cmd: cmd, stdout: &Output{}, stderr: &Output{}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.stdout, p.stderr
 	// Processes pidone left running would hold the output pipes open, and
 	// Wait would wait for them too.
@@ -220,25 +220,26 @@ func Field(line, key string) int {
 	return 0
 }
 
-// lines collects output and splits it into lines.
-type lines struct {
+// Output collects what a process writes, safe to read while it writes,
+// and splits it into lines.
+type Output struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (l *lines) Write(b []byte) (int, error) {
+func (l *Output) Write(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.Write(b)
 }
 
-func (l *lines) String() string {
+func (l *Output) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.String()
 }
 
-func (l *lines) all() []string {
+func (l *Output) all() []string {
 	var out []string
 	sc := bufio.NewScanner(strings.NewReader(l.String()))
 	for sc.Scan() {
@@ -247,7 +248,7 @@ func (l *lines) all() []string {
 	return out
 }
 
-func (l *lines) first(prefix string) string {
+func (l *Output) first(prefix string) string {
 	for _, line := range l.all() {
 		if strings.HasPrefix(line, prefix) {
 			return line
