@@ -1,9 +1,10 @@
 package supervisor
 
 import (
-	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/pidone/pidone/internal/ascii"
 
 	"github.com/pidone/pidone/signals"
 )
@@ -73,8 +74,8 @@ func childrenOfSelf() []int {
 	var pids []int
 	for _, thread := range readDirNames("/proc/self/task") {
 		data := readSmallFile("/proc/self/task/" + thread + "/children")
-		for _, field := range strings.Fields(string(data)) {
-			if pid, err := strconv.Atoi(field); err == nil {
+		for _, field := range strings.Split(strings.Trim(string(data), " \n"), " ") {
+			if pid, ok := ascii.Atoi(field); ok {
 				pids = append(pids, pid)
 			}
 		}

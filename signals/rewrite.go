@@ -1,9 +1,10 @@
 package signals
 
 import (
-	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/pidone/pidone/internal/ascii"
 )
 
 // Drop is the rewrite target that means "do not forward this signal".
@@ -60,7 +61,7 @@ func ParseRule(spec string) (from, to syscall.Signal, err error) {
 }
 
 func ruleError(spec, why string) error {
-	return &ruleErr{"rewrite rule " + strconv.Quote(spec) + ": " + why}
+	return &ruleErr{"rewrite rule " + ascii.Quote(spec) + ": " + why}
 }
 
 type ruleErr struct{ msg string }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/pidone/pidone/internal/ascii"
 )
 
 // Max is the highest signal number Linux has (SIGRTMAX).
@@ -38,13 +40,13 @@ var ErrUnknown = errors.New("unknown signal")
 // prefix in any case ("TERM", "SIGTERM", "sigterm"), a number ("15"), or a
 // real-time signal ("RTMIN+2", "SIGRTMAX-1").
 func Parse(s string) (syscall.Signal, error) {
-	if n, err := strconv.Atoi(s); err == nil {
+	if n, ok := ascii.Atoi(s); ok {
 		if n < 1 || n > Max {
 			return 0, parseError(s, "out of range 1-"+strconv.Itoa(Max))
 		}
 		return syscall.Signal(n), nil
 	}
-	name := strings.TrimPrefix(strings.ToUpper(s), "SIG")
+	name := strings.TrimPrefix(ascii.Upper(s), "SIG")
 	for n, known := range names {
 		if known != "" && known == name {
 			return syscall.Signal(n), nil
@@ -78,8 +80,8 @@ func parseRealtime(name string) (syscall.Signal, bool) {
 		if name[:1] != want {
 			return 0, false
 		}
-		n, err := strconv.Atoi(name[1:])
-		if err != nil || n < 0 {
+		n, ok := ascii.Atoi(name[1:])
+		if !ok || n < 0 {
 			return 0, false
 		}
 		offset = n
@@ -92,7 +94,7 @@ func parseRealtime(name string) (syscall.Signal, bool) {
 }
 
 func parseError(s, why string) error {
-	msg := strconv.Quote(s)
+	msg := ascii.Quote(s)
 	if why != "" {
 		msg += " (" + why + ")"
 	}

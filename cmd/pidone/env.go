@@ -3,6 +3,8 @@ package main
 import (
 	"strconv"
 	"strings"
+
+	"github.com/pidone/pidone/internal/ascii"
 )
 
 // Every option in pidone's table, but for help and version, can be set by a
@@ -36,7 +38,7 @@ func configure(args, environ []string) (options, error) {
 
 // envName is the variable that sets opt.
 func envName(opt option) string {
-	return "PIDONE_" + strings.ToUpper(strings.ReplaceAll(opt.long, "-", "_"))
+	return "PIDONE_" + ascii.Upper(strings.ReplaceAll(opt.long, "-", "_"))
 }
 
 // hasVariable reports whether opt can be set by a variable.
@@ -64,14 +66,14 @@ type envError struct {
 }
 
 func (e *envError) Error() string {
-	msg := e.name + "=" + strconv.Quote(e.value) + ": "
+	msg := e.name + "=" + ascii.Quote(e.value) + ": "
 	bad, ok := e.err.(*badValue)
 	switch {
 	case !ok:
 		return msg + e.err.Error()
 	case bad.value != e.value:
 		// One item of a list: say which.
-		return msg + strconv.Quote(bad.value) + " is " + bad.reason
+		return msg + ascii.Quote(bad.value) + " is " + bad.reason
 	}
 	return msg + bad.reason
 }
@@ -114,7 +116,7 @@ func applyVariable(o *options, opt option, value string) error {
 	switch {
 	case opt.arg != "" && opt.many:
 		for _, item := range strings.Split(value, ",") {
-			if err := opt.apply(o, strings.TrimSpace(item)); err != nil {
+			if err := opt.apply(o, strings.Trim(item, " \t")); err != nil {
 				return err
 			}
 		}
@@ -124,13 +126,13 @@ func applyVariable(o *options, opt option, value string) error {
 	}
 	times := 0
 	if opt.many {
-		n, err := strconv.Atoi(value)
-		if err != nil || n < 0 || n > maxCount {
+		n, ok := ascii.Atoi(value)
+		if !ok || n < 0 || n > maxCount {
 			return &badValue{opt.long, value, "not a count (0 to " + strconv.Itoa(maxCount) + ")"}
 		}
 		times = n
 	} else {
-		switch strings.ToLower(value) {
+		switch ascii.Lower(value) {
 		case "1", "true", "yes":
 			times = 1
 		case "0", "false", "no":

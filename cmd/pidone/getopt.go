@@ -1,8 +1,9 @@
 package main
 
 import (
-	"strconv"
 	"strings"
+
+	"github.com/pidone/pidone/internal/ascii"
 )
 
 // option is one flag in a getopt-style table.
@@ -139,7 +140,7 @@ func parseShorts(args []string, i int, table []option, o *options) (int, error) 
 func printable(s string) string {
 	for k := 0; k < len(s); k++ {
 		if s[k] < ' ' || s[k] > '~' {
-			return strconv.Quote(s)
+			return ascii.Quote(s)
 		}
 	}
 	return s

@@ -1,8 +1,9 @@
 package main
 
 import (
-	"strconv"
 	"syscall"
+
+	"github.com/pidone/pidone/internal/ascii"
 
 	supervisor "github.com/pidone/pidone/init"
 	"github.com/pidone/pidone/signals"
@@ -58,9 +59,9 @@ var tiniOptions = []option{
 		apply: func(o *options, _ string) error { o.config.SingleChild = false; return nil }},
 	{short: 'e', arg: "EXIT_CODE", help: "exit 0 when the child exits with EXIT_CODE (0 to 255); repeatable",
 		apply: func(o *options, v string) error {
-			code, err := strconv.Atoi(v)
-			if err != nil || code < 0 || code > 255 {
-				return usagef("option -e: ", strconv.Quote(v), " is not an exit code from 0 to 255")
+			code, ok := ascii.Atoi(v)
+			if !ok || code < 0 || code > 255 {
+				return usagef("option -e: ", ascii.Quote(v), " is not an exit code from 0 to 255")
 			}
 			o.config.SuccessCodes = append(o.config.SuccessCodes, code)
 			return nil
@@ -81,7 +82,7 @@ func settleTini(o *options) error {
 		o.config.SingleChild = false
 	}
 	if v, ok := getenv("TINI_VERBOSITY"); ok {
-		level, _ := strconv.Atoi(v) // tini reads it with atoi: junk is 0
+		level, _ := ascii.Atoi(v) // tini reads it with atoi: junk is 0
 		o.config.Verbosity = max(level-1, 0)
 	}
 	dropJobControl(o, syscall.SIGTTIN, syscall.SIGTTOU)

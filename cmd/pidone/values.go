@@ -1,8 +1,9 @@
 package main
 
 import (
-	"strconv"
 	"syscall"
+
+	"github.com/pidone/pidone/internal/ascii"
 
 	supervisor "github.com/pidone/pidone/init"
 	"github.com/pidone/pidone/signals"
@@ -18,7 +19,7 @@ type badValue struct {
 }
 
 func (e *badValue) Error() string {
-	return "option --" + e.option + ": " + strconv.Quote(e.value) + " is " + e.reason
+	return "option --" + e.option + ": " + ascii.Quote(e.value) + " is " + e.reason
 }
 
 // setDuration reads the value of the option named long into field.
@@ -48,8 +49,8 @@ func parseStopSignal(value string) (syscall.Signal, error) {
 
 // parseExitCode reads one --remap-exit code.
 func parseExitCode(value string) (int, error) {
-	code, err := strconv.Atoi(value)
-	if err != nil || code < 0 || code > 255 {
+	code, ok := ascii.Atoi(value)
+	if !ok || code < 0 || code > 255 {
 		return 0, &badValue{"remap-exit", value, "not an exit code (0 to 255)"}
 	}
 	return code, nil
