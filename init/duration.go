@@ -4,7 +4,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // Duration is a span of time in nanoseconds, read and written as Go's
@@ -107,21 +106,4 @@ func (d Duration) String() string {
 		return strconv.FormatInt(int64(d/Millisecond), 10) + "ms"
 	}
 	return strconv.FormatInt(int64(d), 10) + "ns"
-}
-
-// after returns a channel that is closed once d has passed.
-func after(d Duration) <-chan struct{} {
-	expired := make(chan struct{})
-	go func() {
-		sleep(d)
-		close(expired)
-	}()
-	return expired
-}
-
-// sleep waits for d, resuming after a signal handler interrupts the wait.
-func sleep(d Duration) {
-	left := syscall.NsecToTimespec(int64(d))
-	for syscall.Nanosleep(&left, &left) == syscall.EINTR {
-	}
 }

@@ -17,7 +17,7 @@ func (s *supervisor) pause() int {
 	syscall.Chdir("/")
 	s.log.log(lifecycle, "pausing until SIGINT or SIGTERM")
 	for {
-		switch sig := <-s.incoming; sig {
+		switch sig := nextSignal(); sig {
 		case syscall.SIGCHLD:
 			exited, _ := reaper.Reap()
 			for _, e := range exited {

@@ -19,17 +19,12 @@ const (
 	done                  // nothing is left: pidone exits with the main child's code
 )
 
-// intakeBuffer is the room for signals that arrive while pidone is busy:
-// a slot for each distinct signal, twice over (see readSignals).
-const intakeBuffer = 2 * signals.Max
-
 type supervisor struct {
 	cfg    Config
 	log    logger
 	state  state
 	isPID1 bool
 
-	incoming     chan syscall.Signal
 	graceExpired <-chan struct{} // nil until the drain starts a grace period
 	killing      bool            // the drain has sent SIGKILL
 	stop         stopping        // the stop signal's delay and timeout (stopsignal.go)
@@ -47,10 +42,9 @@ type supervisor struct {
 // the child could not be started.
 func Run(cfg Config) int {
 	s := &supervisor{
-		cfg:      cfg,
-		log:      logger{verbosity: cfg.Verbosity, name: cfg.Name},
-		isPID1:   syscall.Getpid() == 1,
-		incoming: make(chan syscall.Signal, intakeBuffer),
+		cfg:    cfg,
+		log:    logger{verbosity: cfg.Verbosity, name: cfg.Name},
+		isPID1: syscall.Getpid() == 1,
 	}
 
 	// Ask for signals before anything can send one: before the child
@@ -59,8 +53,8 @@ func Run(cfg Config) int {
 	// caller ignored are asked for once the child has inherited SIG_IGN.
 	catchable := signals.Catchable()
 	ignored := ignoredAtStart(catchable)
-	go readSignals(s.incoming)
 	enableSignals(without(catchable, ignored))
+	parkIdleThread()
 
 	if err := s.start(ignored); err != nil {
 		s.log.error(err.Error())
@@ -124,23 +118,29 @@ func (s *supervisor) expectUnasked(sig syscall.Signal, ignored []syscall.Signal)
 	s.unasked[sig]++
 }
 
-// supervise is the main loop: one event at a time until nothing is left.
+// supervise is the main loop: one signal at a time, then the timers it
+// woke for, until nothing is left.
 func (s *supervisor) supervise() int {
 	for s.state != done {
-		select {
-		case sig := <-s.incoming:
-			s.onSignal(sig)
-		case <-s.graceExpired:
-			s.onGraceExpired()
-		case <-s.stop.delayOver:
-			s.onStopDelayOver()
-		case <-s.stop.timedOut:
-			s.onStopTimeout()
-		}
+		s.onSignal(nextSignal())
+		s.onExpiredTimers()
 	}
 	code := s.exitCode()
 	s.log.log(lifecycle, "exiting with code", strconv.Itoa(code))
 	return code
+}
+
+// onExpiredTimers handles the timers that have run out since the last look.
+func (s *supervisor) onExpiredTimers() {
+	if s.state != done && expired(s.graceExpired) {
+		s.onGraceExpired()
+	}
+	if s.state != done && expired(s.stop.delayOver) {
+		s.onStopDelayOver()
+	}
+	if s.state != done && expired(s.stop.timedOut) {
+		s.onStopTimeout()
+	}
 }
 
 // exitCode is the main child's exit code, or 0 when cfg.SuccessCodes lists it.
