@@ -39,8 +39,8 @@ func ParseDuration(s string) (Duration, error) {
 	if s == "" {
 		return 0, errDuration
 	}
-	if secs, err := strconv.ParseFloat(s, 64); err == nil && isDecimal(s) {
-		return fromFloat(secs, Second)
+	if isDecimal(s) {
+		return scaled(s, Second)
 	}
 	var total Duration
 	for s != "" {
@@ -48,29 +48,23 @@ func ParseDuration(s string) (Duration, error) {
 		for n < len(s) && (s[n] == '.' || s[n] >= '0' && s[n] <= '9') {
 			n++
 		}
-		value, err := strconv.ParseFloat(s[:n], 64)
-		if n == 0 || err != nil {
+		unit := longestUnit(s[n:])
+		if n == 0 || unit < 0 {
 			return 0, errDuration
 		}
-		s = s[n:]
-		unit := longestUnit(s)
-		if unit < 0 {
-			return 0, errDuration
-		}
-		d, err := fromFloat(value, units[unit].size)
+		d, err := scaled(s[:n], units[unit].size)
 		if err != nil || total+d < total {
 			return 0, errDuration
 		}
 		total += d
-		s = s[len(units[unit].name):]
+		s = s[n+len(units[unit].name):]
 	}
 	return total, nil
 }
 
-// isDecimal accepts digits and one dot: ParseFloat alone would also take
-// "1e3", "inf" and "0x10".
+// isDecimal accepts digits with at most one dot, and at least one digit.
 func isDecimal(s string) bool {
-	return strings.Trim(s, "0123456789.") == "" && strings.Count(s, ".") <= 1 && s != "."
+	return s != "" && s != "." && strings.Trim(s, "0123456789.") == "" && strings.Count(s, ".") <= 1
 }
 
 func longestUnit(s string) int {
@@ -86,11 +80,32 @@ func longestUnit(s string) int {
 // maxDuration is about 292 years.
 const maxDuration = Duration(1<<63 - 1)
 
-func fromFloat(value float64, unit Duration) (Duration, error) {
-	if value < 0 || value*float64(unit) >= float64(maxDuration) {
+// scaled is number (digits with at most one dot) units long, worked out in
+// integers, as package time does: floating point would make "0.3s"
+// 299999999ns. Digits below a nanosecond are dropped.
+func scaled(number string, unit Duration) (Duration, error) {
+	if !isDecimal(number) {
 		return 0, errDuration
 	}
-	return Duration(value * float64(unit)), nil
+	whole, fraction, _ := strings.Cut(number, ".")
+	var d Duration
+	for k := 0; k < len(whole); k++ {
+		digit := Duration(whole[k] - '0')
+		if d > (maxDuration-digit)/10 {
+			return 0, errDuration
+		}
+		d = d*10 + digit
+	}
+	if d > maxDuration/unit {
+		return 0, errDuration
+	}
+	d *= unit
+	place := unit
+	for k := 0; k < len(fraction) && place >= 10; k++ {
+		place /= 10
+		d += Duration(fraction[k]-'0') * place // cannot overflow: below one unit in all
+	}
+	return d, nil
 }
 
 // String writes d the way a person reads it: "2s", "1.5s", "250ms", "0s".
@@ -101,7 +116,8 @@ func (d Duration) String() string {
 	case d%Second == 0:
 		return strconv.FormatInt(int64(d/Second), 10) + "s"
 	case d >= Second:
-		return strconv.FormatFloat(float64(d)/float64(Second), 'f', -1, 64) + "s"
+		fraction := strconv.FormatInt(int64(Second+d%Second), 10)[1:] // nine digits, leading zeros kept
+		return strconv.FormatInt(int64(d/Second), 10) + "." + strings.TrimRight(fraction, "0") + "s"
 	case d%Millisecond == 0:
 		return strconv.FormatInt(int64(d/Millisecond), 10) + "ms"
 	}

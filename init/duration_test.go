@@ -12,7 +12,7 @@ func TestParseDuration(t *testing.T) {
 		"0": 0, "5": 5 * Second, "0.25": 250 * Millisecond, "2.": 2 * Second,
 		"500ms": 500 * Millisecond, "5s": 5 * Second, "1m": Minute, "1m30s": 90 * Second,
 		"1.5h": 90 * Minute, "100us": 100 * Microsecond, "100µs": 100 * Microsecond, "7ns": 7,
-		"0s": 0,
+		"0s": 0, "0.3s": 300 * Millisecond, "1.000000001s": Second + 1, "0.0000000019s": 1,
 	} {
 		got, err := ParseDuration(in)
 		require.NoError(t, err, in)
