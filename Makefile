@@ -5,12 +5,15 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -buildid= -X main.version=$(VERSION)
 GOFLAGS_BUILD := -trimpath -ldflags='$(LDFLAGS)'
 
+include release/build.env
+export GOEXPERIMENT GOFLAGS
+
 .PHONY: build test unit pidns lint demo clean engine images integration
 
 ## build: the static binary, bin/pidone
 build: bin/pidone
 
-bin/pidone: $(shell find cmd init signals reaper -name '*.go' -not -name '*_test.go') go.mod
+bin/pidone: $(shell find cmd init signals reaper internal -name '*.go' -not -name '*_test.go') go.mod release/build.env
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $@ ./cmd/pidone
 
 ## test: everything (the README's test command): lint, unit and PID-namespace tests,

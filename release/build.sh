@@ -6,12 +6,15 @@
 # -trimpath drops the checkout's path, -buildid= the build id,
 # -buildvcs=false the git state (so a tarball and a git checkout of one
 # commit give the same binary), and every GOARCH's variant (GOAMD64, GOARM,
-# ...) is pinned so a variable in the caller's environment cannot change it.
+# ...), GOEXPERIMENT and GOFLAGS (from build.env) are pinned so a variable
+# in the caller's environment cannot change it.
 set -euo pipefail
 
 dist=${1:?usage: build.sh DIST VERSION}
 version=${2:?usage: build.sh DIST VERSION}
 go=${GO:-go}
+# shellcheck source=release/build.env
+. "$(dirname "$0")/build.env"
 
 # name GOARCH variant: the variant pins the instruction set the binary may
 # use, at Go's own default, the oldest CPU Go supports (s390x has no knob).
@@ -31,7 +34,7 @@ for platform in "${platforms[@]}"; do
   read -r name goarch variant <<<"$platform"
   [ "$variant" = - ] && variant=GOOS=linux
   env -u GOAMD64 -u GOARM64 -u GOARM -u GO386 -u GOPPC64 -u GORISCV64 \
-    CGO_ENABLED=0 GOOS=linux GOARCH="$goarch" "$variant" GOEXPERIMENT= \
+    CGO_ENABLED=0 GOOS=linux GOARCH="$goarch" "$variant" GOEXPERIMENT="$GOEXPERIMENT" GOFLAGS="$GOFLAGS" \
     "$go" build -trimpath -buildvcs=false \
       -ldflags="-s -w -buildid= -X main.version=$version" \
       -o "$dist/pidone-linux-$name" ./cmd/pidone
