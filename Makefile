@@ -74,13 +74,17 @@ bench-tools:
 	[ -e /bin/busybox ] || missing="$$missing busybox-static"; \
 	if [ -n "$$missing" ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; fi
 
+# go-floor: the least a Go init can be, built as pidone is (see bench/floor)
+bin/go-floor: $(wildcard bench/floor/*) $(wildcard signals/*.go) go.mod release/build.env
+	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $@ ./bench/floor
+
 bin/benchkid: bench/kid/benchkid.c
 	@mkdir -p bin
 	gcc -O2 -static -Wall -o $@ $<
 
 ## bench: pidone against tini, dumb-init and catatonit: bench/RESULTS.md and bench/results.svg
-bench: bench-tools build bin/benchkid
-	$(GO) run ./bench/cmd/pidone-bench -pidone bin/pidone -kid bin/benchkid $(BENCH_FLAGS)
+bench: bench-tools build bin/benchkid bin/go-floor
+	$(GO) run ./bench/cmd/pidone-bench -pidone bin/pidone -floor bin/go-floor -kid bin/benchkid $(BENCH_FLAGS)
 
 ## torture: the full torture loops and a long fuzz run of both parsers;
 ## every part runs, and any failure fails the target at the end

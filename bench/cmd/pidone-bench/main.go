@@ -36,6 +36,7 @@ const reference = "tini"
 func main() {
 	var c config
 	pidone := flag.String("pidone", "bin/pidone", "the pidone binary")
+	floor := flag.String("floor", "bin/go-floor", "the least a Go init can be (bench/floor), to tell Go's price from pidone's")
 	flag.StringVar(&c.kid, "kid", "bin/benchkid", "the benchkid helper")
 	flag.IntVar(&c.rounds, "rounds", 5, "rounds of each metric (the inits take turns in each)")
 	flag.IntVar(&c.startRuns, "start-runs", 20, "start-and-exit runs per init in each round")
@@ -55,6 +56,7 @@ func main() {
 		{Name: "dumb-init", Path: "/usr/bin/dumb-init"},
 		{Name: "catatonit", Path: "/usr/bin/catatonit"},
 		{Name: "pidone", Path: *pidone},
+		{Name: "go floor", Path: *floor},
 	}
 	var present []pid1.Init
 	for _, in := range inits {
