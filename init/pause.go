@@ -19,10 +19,7 @@ func (s *supervisor) pause() int {
 	for {
 		switch sig := nextSignal(); sig {
 		case syscall.SIGCHLD:
-			exited, _ := reaper.Reap()
-			for _, e := range exited {
-				s.logReaped(e)
-			}
+			reaper.Reap(s.logReaped)
 		case syscall.SIGINT, syscall.SIGTERM:
 			s.log.log(lifecycle, "ending the pause on", signals.Name(sig))
 			return 0

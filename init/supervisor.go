@@ -175,16 +175,15 @@ func (s *supervisor) onSignal(sig syscall.Signal) {
 // onChildEvent reaps every process that has ended. The main child's end
 // starts the drain; in the drain, the last process's end finishes it.
 func (s *supervisor) onChildEvent() {
-	exited, othersLeft := reaper.Reap()
 	mainExited := false
-	for _, e := range exited {
+	othersLeft := reaper.Reap(func(e reaper.Exit) {
 		if e.Pid == s.child && s.state == running {
 			s.childExit, mainExited = e, true
 			s.log.log(lifecycle, "main child", strconv.Itoa(e.Pid), "exited with code", strconv.Itoa(e.Code()))
-			continue
+			return
 		}
 		s.logReaped(e)
-	}
+	})
 	switch {
 	case mainExited && s.cfg.AfterMainExit != DrainRest:
 		s.onMainExitUndrained()

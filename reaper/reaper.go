@@ -7,7 +7,7 @@
 // os.Process.Wait, a second Reap loop) races it, and one of the two loses the
 // status. Start children with syscall.ForkExec or os.StartProcess, call
 // Process.Release on an os.Process, and learn how each child ended from what
-// Reap returns.
+// Reap passes on.
 package reaper
 
 import "syscall"
@@ -31,10 +31,12 @@ func (e Exit) Code() int {
 	return e.Status.ExitStatus()
 }
 
-// Reap collects every child that has ended, without blocking, and returns
-// them in the order the kernel gave them. running reports whether children
-// remain that have not ended: false means this process has no child left.
-func Reap() (exited []Exit, running bool) {
+// Reap waits for every child that has ended, without blocking, and passes
+// each to reaped in the order the kernel gives them. running reports whether
+// children remain that have not ended: false means this process has no
+// child left. Nothing is kept per process, so a burst of thousands of
+// orphans costs no memory.
+func Reap(reaped func(Exit)) (running bool) {
 	for {
 		var status syscall.WaitStatus
 		pid, err := syscall.Wait4(-1, &status, syscall.WNOHANG, nil)
@@ -46,10 +48,10 @@ func Reap() (exited []Exit, running bool) {
 		case err != nil:
 			// ECHILD: nothing left to wait for. Any other error means the
 			// call itself is broken; there is nothing left we can reap.
-			return exited, false
+			return false
 		case pid == 0:
-			return exited, true
+			return true
 		}
-		exited = append(exited, Exit{Pid: pid, Status: status})
+		reaped(Exit{Pid: pid, Status: status})
 	}
 }

@@ -53,10 +53,7 @@ func helper() int {
 	}
 	seen := map[int]bool{}
 	for {
-		exited, running := Reap()
-		for _, e := range exited {
-			seen[e.Code()] = true
-		}
+		running := Reap(func(e Exit) { seen[e.Code()] = true })
 		if !running {
 			break
 		}
@@ -77,7 +74,8 @@ func TestReapCollectsOrphansAsASubreaper(t *testing.T) {
 }
 
 func TestReapWithNoChildrenReportsNoneRunning(t *testing.T) {
-	exited, running := Reap()
+	var exited []Exit
+	running := Reap(func(e Exit) { exited = append(exited, e) })
 	assert.Empty(t, exited)
 	assert.False(t, running)
 }
