@@ -10,12 +10,14 @@ import (
 
 // measureReaping is metric 5: the child hands PID 1 a burst of zombies at
 // once (time until none is left, init CPU per zombie), then makes orphans
-// one after another (init CPU per orphan).
+// one after another (init CPU per orphan). How far the init's peak memory
+// rises over both shows whether it keeps anything per process it reaps.
 func measureReaping(c config, inits []pid1.Init) (metric, error) {
 	drain := newFigure(fmt.Sprintf("%d-zombie burst: drained in", c.zombies), "ms", 1)
 	perZombie := newFigure("init CPU per zombie", "µs", 2)
 	perOrphan := newFigure(fmt.Sprintf("storm of %d: init CPU per orphan", c.storm), "µs", 2)
 	stormTime := newFigure("storm: time per orphan", "µs", 1)
+	growth := newFigure("VmHWM growth over burst and storm", "KiB", 0)
 	for r := range c.rounds {
 		for _, in := range rotated(inits, r) {
 			p, err := pid1.Start(in.Argv(c.kid, "orphans", strconv.Itoa(c.zombies), strconv.Itoa(c.storm)), runLimit)
@@ -23,6 +25,11 @@ func measureReaping(c config, inits []pid1.Init) (metric, error) {
 				return metric{}, err
 			}
 			if err := p.Expect("ready"); err != nil {
+				p.Kill()
+				return metric{}, fmt.Errorf("%s: %w", in.Name, err)
+			}
+			_, hwmBefore, err := pid1.Memory(p.Pid)
+			if err != nil {
 				p.Kill()
 				return metric{}, fmt.Errorf("%s: %w", in.Name, err)
 			}
@@ -36,19 +43,26 @@ func measureReaping(c config, inits []pid1.Init) (metric, error) {
 				p.Kill()
 				return metric{}, fmt.Errorf("%s storm: %w", in.Name, err)
 			}
+			_, hwmAfter, err := pid1.Memory(p.Pid)
+			if err != nil {
+				p.Kill()
+				return metric{}, fmt.Errorf("%s: %w", in.Name, err)
+			}
 			p.Wait()
 			drain.add(in.Name, float64(burstNs)/1e6)
 			perZombie.add(in.Name, float64(burstCPU.Nanoseconds())/1000/float64(c.zombies))
 			perOrphan.add(in.Name, float64(stormCPU.Nanoseconds())/1000/float64(c.storm))
 			stormTime.add(in.Name, float64(stormNs)/1000/float64(c.storm))
+			growth.add(in.Name, float64(hwmAfter-hwmBefore))
 		}
 	}
 	return metric{
 		title:   "5. Reaping",
-		figures: []*figure{drain, perZombie, perOrphan, stormTime},
+		figures: []*figure{drain, perZombie, perOrphan, stormTime, growth},
 		notes: []string{
 			fmt.Sprintf("Burst: a parent forks %d children that exit at once, then exits itself, so PID 1 inherits %d zombies in one moment; \"drained\" is from the parent's exit until kill(pid, 0) fails for the last of them.", c.zombies, c.zombies),
 			"Storm: the child forks a child that forks a grandchild and exits; the grandchild exits at once. CPU is the init's own (all threads, /proc/PID/task/*/schedstat) over the burst or the storm.",
+			"VmHWM growth: the init's peak resident set (/proc/PID/status) after the storm minus before the burst; an init that keeps nothing per reaped process stays at 0.",
 		},
 	}, nil
 }
