@@ -20,40 +20,15 @@ func measureReaping(c config, inits []pid1.Init) (metric, error) {
 	growth := newFigure("VmHWM growth over burst and storm", "KiB", 0)
 	for r := range c.rounds {
 		for _, in := range rotated(inits, r) {
-			p, err := pid1.Start(in.Argv(c.kid, "orphans", strconv.Itoa(c.zombies), strconv.Itoa(c.storm)), runLimit)
+			run, err := reapingRun(c, in)
 			if err != nil {
-				return metric{}, err
-			}
-			if err := p.Expect("ready"); err != nil {
-				p.Kill()
 				return metric{}, fmt.Errorf("%s: %w", in.Name, err)
 			}
-			_, hwmBefore, err := pid1.Memory(p.Pid)
-			if err != nil {
-				p.Kill()
-				return metric{}, fmt.Errorf("%s: %w", in.Name, err)
-			}
-			burstNs, burstCPU, err := orphanRun(p, "b")
-			if err != nil {
-				p.Kill()
-				return metric{}, fmt.Errorf("%s burst: %w", in.Name, err)
-			}
-			stormNs, stormCPU, err := orphanRun(p, "s")
-			if err != nil {
-				p.Kill()
-				return metric{}, fmt.Errorf("%s storm: %w", in.Name, err)
-			}
-			_, hwmAfter, err := pid1.Memory(p.Pid)
-			if err != nil {
-				p.Kill()
-				return metric{}, fmt.Errorf("%s: %w", in.Name, err)
-			}
-			p.Wait()
-			drain.add(in.Name, float64(burstNs)/1e6)
-			perZombie.add(in.Name, float64(burstCPU.Nanoseconds())/1000/float64(c.zombies))
-			perOrphan.add(in.Name, float64(stormCPU.Nanoseconds())/1000/float64(c.storm))
-			stormTime.add(in.Name, float64(stormNs)/1000/float64(c.storm))
-			growth.add(in.Name, float64(hwmAfter-hwmBefore))
+			drain.add(in.Name, float64(run.burstNs)/1e6)
+			perZombie.add(in.Name, float64(run.burstCPU.Nanoseconds())/1000/float64(c.zombies))
+			perOrphan.add(in.Name, float64(run.stormCPU.Nanoseconds())/1000/float64(c.storm))
+			stormTime.add(in.Name, float64(run.stormNs)/1000/float64(c.storm))
+			growth.add(in.Name, float64(run.hwmGrowth))
 		}
 	}
 	return metric{
@@ -65,6 +40,47 @@ func measureReaping(c config, inits []pid1.Init) (metric, error) {
 			"VmHWM growth: the init's peak resident set (/proc/PID/status) after the storm minus before the burst; an init that keeps nothing per reaped process stays at 0.",
 		},
 	}, nil
+}
+
+// reaping is what one init did in one round of metric 5.
+type reaping struct {
+	burstNs, stormNs   int64
+	burstCPU, stormCPU time.Duration
+	hwmGrowth          int64 // KiB
+}
+
+// reapingRun runs one init through a burst and a storm; on any failure the
+// init is killed, so no round leaves a process behind.
+func reapingRun(c config, in pid1.Init) (run reaping, err error) {
+	p, err := pid1.Start(in.Argv(c.kid, "orphans", strconv.Itoa(c.zombies), strconv.Itoa(c.storm)), runLimit)
+	if err != nil {
+		return run, err
+	}
+	defer func() {
+		if err != nil {
+			p.Kill()
+		}
+	}()
+	if err = p.Expect("ready"); err != nil {
+		return run, err
+	}
+	_, hwmBefore, err := pid1.Memory(p.Pid)
+	if err != nil {
+		return run, err
+	}
+	if run.burstNs, run.burstCPU, err = orphanRun(p, "b"); err != nil {
+		return run, fmt.Errorf("burst: %w", err)
+	}
+	if run.stormNs, run.stormCPU, err = orphanRun(p, "s"); err != nil {
+		return run, fmt.Errorf("storm: %w", err)
+	}
+	_, hwmAfter, err := pid1.Memory(p.Pid)
+	if err != nil {
+		return run, err
+	}
+	run.hwmGrowth = hwmAfter - hwmBefore
+	p.Wait()
+	return run, nil
 }
 
 // orphanRun gives the child one orphan command and returns the time it
