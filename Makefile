@@ -99,7 +99,7 @@ torture: bench-tools build bin/benchkid
 torture-quick: bench-tools build bin/benchkid
 	@failed=0; \
 	$(GO) run ./bench/cmd/pidone-torture -pidone bin/pidone -kid bin/benchkid \
-		-orphans 2000 -burst 500 -acked 1000 -storm 10000 -races 100 -urgs 100 -limit 2m || failed=1; \
+		-orphans 2000 -burst 500 -acked 1000 -storm 10000 -races 100 -urgs 100 -wakeups 100 -limit 2m || failed=1; \
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRule$$' -fuzztime 5s ./signals || failed=1; \
 	$(GO) test -run '^$$' -fuzz '^FuzzParseArgs$$' -fuzztime 5s ./cmd/pidone || failed=1; \
 	exit $$failed

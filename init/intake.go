@@ -1,105 +1,75 @@
 package supervisor
 
 import (
-	"runtime"
+	"os"
+	"os/signal"
+	"sync/atomic"
 	"syscall"
-	_ "unsafe" // for go:linkname
+
+	"github.com/pidone/pidone/signals"
 )
 
-// The signal intake reads the Go runtime's signal queue itself, through the
-// same two runtime functions os/signal is built on, rather than through
-// os/signal: os/signal brings in package os, which alone makes pidone a
-// fifth larger. The queue is the only sound path in Go: the runtime unblocks
-// the signals it needs in every thread it starts, so signalfd and sigwait
-// would lose them to its handler.
+// The intake takes signals through os/signal, the path the Go project
+// supports. Until f81bab3 pidone read the runtime's signal queue itself,
+// through linknamed runtime functions, on a thread-locked main goroutine
+// that timers woke with a self-sent SIGCHLD; under CPU load that
+// combination sometimes left a delivered SIGTERM or SIGCHLD unread (issue
+// 15). Nothing in Go promises that it works, so it is gone.
 //
-// The runtime keeps one queue per process and assumes one reader, so
-// pidone must not use os/signal too. The reader is the supervisor's main
-// loop itself, on the process's main thread; bench/FINDINGS.md has the
-// measurements behind each choice here.
+// os/signal hands each signal to a channel without blocking, and drops it
+// when the channel is full. With one shared channel, a storm of one signal
+// could fill it and make a different signal that follows be dropped. So
+// each signal has a channel of its own with room for one: a signal is
+// dropped only when the same signal is already waiting there, which is the
+// merge the kernel itself makes for a pending signal. A relay goroutine per
+// signal moves its arrival into a pending set and wakes the supervisor.
 
-//go:linkname signalEnable os/signal.signal_enable
-func signalEnable(sig uint32)
-
-//go:linkname signalRecv os/signal.signal_recv
-func signalRecv() uint32
-
-// runtimeSleep is time.Sleep, which the runtime implements: pidone's timers
-// are the runtime's own, without package time and its 110 KB.
-//
-//go:linkname runtimeSleep time.Sleep
-func runtimeSleep(ns int64)
-
-// The kernel hands a signal sent to the process to its main thread first.
-// Keeping the main goroutine, which reads the queue, on the main thread lets
-// the runtime's handler wake the reader on the thread it already runs on,
-// rather than waking a second thread for every signal.
-func init() {
-	runtime.LockOSThread()
+// intake collects the signals that have arrived and not yet been taken.
+type intake struct {
+	pending atomic.Uint64 // bit N set: signal N arrived since the last take
+	wake    chan struct{} // holds one token while pending may be non-empty
 }
 
-// enableSignals asks the runtime to queue sigs for nextSignal rather than
-// act on them. Each request is a round trip to the runtime's signal-mask
-// thread, and made from a goroutine locked to its thread they cost far more
-// (a prototype took 7.4 ms from start to exit that way, 4.4 ms asking from
-// a goroutine of its own), so a goroutine of its own makes them while the
-// caller waits.
-func enableSignals(sigs []syscall.Signal) {
-	if len(sigs) == 0 {
-		return
+func newIntake() *intake {
+	return &intake{wake: make(chan struct{}, 1)}
+}
+
+// listen asks for sigs: from here on each of them is caught and queued for
+// take, rather than acted on by the runtime's default.
+func (in *intake) listen(sigs []syscall.Signal) {
+	for _, sig := range sigs {
+		arrived := make(chan os.Signal, 1)
+		signal.Notify(arrived, sig)
+		go in.relay(sig, arrived)
 	}
-	enabled := make(chan struct{})
-	go func() {
-		for _, sig := range sigs {
-			signalEnable(uint32(sig))
+}
+
+// relay marks sig pending each time it arrives. The bit is set before the
+// wake token is offered, and take clears the bits after the token is taken,
+// so an arrival is either in the bits take reads, or followed by a token
+// that wakes the supervisor again.
+func (in *intake) relay(sig syscall.Signal, arrived <-chan os.Signal) {
+	bit := uint64(1) << (uint(sig) - 1)
+	for range arrived {
+		in.pending.Or(bit)
+		select {
+		case in.wake <- struct{}{}:
+		default: // a token is already there: the supervisor will look
 		}
-		close(enabled)
-	}()
-	<-enabled
-}
-
-// nextSignal waits for the next signal in the queue. Like the kernel's
-// pending set, the queue holds each signal once: repeats that arrive before
-// it is read merge into one.
-func nextSignal() syscall.Signal {
-	return syscall.Signal(signalRecv())
-}
-
-// wakeIntake makes nextSignal return, for a timer that has run out: it sends
-// pidone a SIGCHLD, the one signal that is never forwarded and whose
-// handling, reaping whatever has ended, is always safe to repeat.
-func wakeIntake() {
-	syscall.Kill(syscall.Getpid(), syscall.SIGCHLD)
-}
-
-// after returns a channel that is closed once d has passed, and wakes the
-// intake then.
-func after(d Duration) <-chan struct{} {
-	expired := make(chan struct{})
-	go func() {
-		runtimeSleep(int64(d))
-		close(expired)
-		wakeIntake()
-	}()
-	return expired
-}
-
-// expired reports whether a channel from after has been closed. A nil
-// channel, no timer, never is.
-func expired(timer <-chan struct{}) bool {
-	select {
-	case <-timer:
-		return true
-	default:
-		return false
 	}
 }
 
-// parkIdleThread keeps a runtime timer pending for as long as pidone runs.
-// While one is, the scheduler parks an idle thread in epoll_wait until it
-// is due; with none, each time pidone goes back to waiting the scheduler
-// wakes a thread to look for network work, which finds none and sleeps
-// again, two context switches for every signal and every orphan.
-func parkIdleThread() {
-	go runtimeSleep(1<<63 - 1)
+// take returns the signals that have arrived since the last take, lowest
+// number first, each once however often it arrived: the same merge the
+// kernel makes while a signal is pending.
+func (in *intake) take() []syscall.Signal {
+	bits := in.pending.Swap(0)
+	var sigs []syscall.Signal
+	for sig := syscall.Signal(1); sig <= signals.Max && bits != 0; sig++ {
+		if bits&(1<<(uint(sig)-1)) != 0 {
+			sigs = append(sigs, sig)
+			bits &^= 1 << (uint(sig) - 1)
+		}
+	}
+	return sigs
 }

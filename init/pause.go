@@ -16,15 +16,18 @@ func (s *supervisor) pause() int {
 	// the mount busy for as long as the pod lives.
 	syscall.Chdir("/")
 	s.log.log(lifecycle, "pausing until SIGINT or SIGTERM")
-	for {
-		switch sig := nextSignal(); sig {
-		case syscall.SIGCHLD:
-			reaper.Reap(s.logReaped)
-		case syscall.SIGINT, syscall.SIGTERM:
-			s.log.log(lifecycle, "ending the pause on", signals.Name(sig))
-			return 0
-		default:
-			s.log.log(detail, "ignoring", signals.Name(sig), "in pause mode")
+	for range s.signals.wake {
+		for _, sig := range s.signals.take() {
+			switch sig {
+			case syscall.SIGCHLD:
+				reaper.Reap(s.logReaped)
+			case syscall.SIGINT, syscall.SIGTERM:
+				s.log.log(lifecycle, "ending the pause on", signals.Name(sig))
+				return 0
+			default:
+				s.log.log(detail, "ignoring", signals.Name(sig), "in pause mode")
+			}
 		}
 	}
+	return 0 // not reached: the wake channel is never closed
 }

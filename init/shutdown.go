@@ -3,6 +3,7 @@ package supervisor
 import (
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/pidone/pidone/internal/ascii"
 
@@ -30,7 +31,7 @@ func (s *supervisor) startDrain(othersLeft bool) {
 	}
 	s.log.log(lifecycle, "main child gone, sending SIGTERM to what is left, SIGKILL in", s.cfg.Grace.String())
 	s.signalRest(syscall.SIGTERM)
-	s.graceExpired = after(s.cfg.Grace)
+	s.graceExpired = time.After(time.Duration(s.cfg.Grace))
 }
 
 // onGraceExpired ends the grace period: whatever still runs is killed.

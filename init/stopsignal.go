@@ -2,6 +2,7 @@ package supervisor
 
 import (
 	"syscall"
+	"time"
 
 	"github.com/pidone/pidone/signals"
 )
@@ -34,8 +35,8 @@ const (
 // stopping is the state of the stop signal's delay and timeout.
 type stopping struct {
 	phase     stopPhase
-	delayOver <-chan struct{} // closed when the delay ends; nil when no delay runs
-	timedOut  <-chan struct{} // closed when the stop timeout ends; nil when none runs
+	delayOver <-chan time.Time // fires when the delay ends; nil when no delay runs
+	timedOut  <-chan time.Time // fires when the stop timeout ends; nil when none runs
 }
 
 // stopSignal is the configured stop signal, SIGTERM by default.
@@ -57,7 +58,7 @@ func (s *supervisor) onStopSignal(sig syscall.Signal) {
 		s.forwardStop()
 	case s.cfg.StopDelay > 0:
 		s.stop.phase = stopHeld
-		s.stop.delayOver = after(s.cfg.StopDelay)
+		s.stop.delayOver = time.After(time.Duration(s.cfg.StopDelay))
 		s.log.log(lifecycle, signals.Name(sig), "received: forwarding it in", s.cfg.StopDelay.String())
 	default:
 		s.forwardStop()
@@ -84,7 +85,7 @@ func (s *supervisor) forwardStop() {
 	sig := s.cfg.stopSignal()
 	s.forward(sig)
 	if _, sent := s.cfg.Rewrite.Apply(sig); sent && s.cfg.StopTimeout > 0 {
-		s.stop.timedOut = after(s.cfg.StopTimeout)
+		s.stop.timedOut = time.After(time.Duration(s.cfg.StopTimeout))
 		s.log.log(lifecycle, "main child has", s.cfg.StopTimeout.String(), "to exit before SIGKILL")
 	}
 }

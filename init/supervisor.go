@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/pidone/pidone/reaper"
 	"github.com/pidone/pidone/signals"
@@ -25,9 +26,10 @@ type supervisor struct {
 	state  state
 	isPID1 bool
 
-	graceExpired <-chan struct{} // nil until the drain starts a grace period
-	killing      bool            // the drain has sent SIGKILL
-	stop         stopping        // the stop signal's delay and timeout (stopsignal.go)
+	signals      *intake
+	graceExpired <-chan time.Time // nil until the drain starts a grace period
+	killing      bool             // the drain has sent SIGKILL
+	stop         stopping         // the stop signal's delay and timeout (stopsignal.go)
 
 	child     int         // the main child's pid, which is also its process group
 	childExit reaper.Exit // how the main child ended
@@ -42,9 +44,10 @@ type supervisor struct {
 // the child could not be started.
 func Run(cfg Config) int {
 	s := &supervisor{
-		cfg:    cfg,
-		log:    logger{verbosity: cfg.Verbosity, name: cfg.Name},
-		isPID1: syscall.Getpid() == 1,
+		cfg:     cfg,
+		log:     logger{verbosity: cfg.Verbosity, name: cfg.Name},
+		isPID1:  syscall.Getpid() == 1,
+		signals: newIntake(),
 	}
 
 	// Ask for signals before anything can send one: before the child
@@ -53,14 +56,13 @@ func Run(cfg Config) int {
 	// caller ignored are asked for once the child has inherited SIG_IGN.
 	catchable := signals.Catchable()
 	ignored := ignoredAtStart(catchable)
-	enableSignals(without(catchable, ignored))
-	parkIdleThread()
+	s.signals.listen(without(catchable, ignored))
 
 	if err := s.start(ignored); err != nil {
 		s.log.error(err.Error())
 		return cfg.startFailureCode(err.exitCode())
 	}
-	enableSignals(ignored)
+	s.signals.listen(ignored)
 	if cfg.Pause {
 		return s.pause()
 	}
@@ -118,29 +120,29 @@ func (s *supervisor) expectUnasked(sig syscall.Signal, ignored []syscall.Signal)
 	s.unasked[sig]++
 }
 
-// supervise is the main loop: one signal at a time, then the timers it
-// woke for, until nothing is left.
+// supervise is the main loop: it waits for signals or a timer, handles
+// what came, and goes on until nothing is left. A timer that is not running
+// is a nil channel, which select never picks.
 func (s *supervisor) supervise() int {
 	for s.state != done {
-		s.onSignal(nextSignal())
-		s.onExpiredTimers()
+		select {
+		case <-s.signals.wake:
+			for _, sig := range s.signals.take() {
+				if s.state != done {
+					s.onSignal(sig)
+				}
+			}
+		case <-s.graceExpired:
+			s.onGraceExpired()
+		case <-s.stop.delayOver:
+			s.onStopDelayOver()
+		case <-s.stop.timedOut:
+			s.onStopTimeout()
+		}
 	}
 	code := s.exitCode()
 	s.log.log(lifecycle, "exiting with code", strconv.Itoa(code))
 	return code
-}
-
-// onExpiredTimers handles the timers that have run out since the last look.
-func (s *supervisor) onExpiredTimers() {
-	if s.state != done && expired(s.graceExpired) {
-		s.onGraceExpired()
-	}
-	if s.state != done && expired(s.stop.delayOver) {
-		s.onStopDelayOver()
-	}
-	if s.state != done && expired(s.stop.timedOut) {
-		s.onStopTimeout()
-	}
 }
 
 // exitCode is the main child's exit code, or 0 when cfg.SuccessCodes lists it.

@@ -9,6 +9,7 @@
 package main
 
 import (
+	"os"
 	"syscall"
 
 	supervisor "github.com/pidone/pidone/init"
@@ -18,7 +19,7 @@ import (
 var version = "dev"
 
 func main() {
-	syscall.Exit(run(commandLine()))
+	syscall.Exit(run(os.Args))
 }
 
 func run(argv []string) int {

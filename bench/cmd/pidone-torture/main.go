@@ -28,6 +28,7 @@ type config struct {
 	storm       int // signals sent without waiting while the child churns
 	races       int // runs in which the child exits while signals arrive
 	urgs        int // SIGURGs sent to pidone, none of which may reach the child
+	wakeups     int // runs of one signal or one exit to an idle init beside CPU hogs
 	limit       time.Duration
 }
 
@@ -46,6 +47,7 @@ var checks = []check{
 	{"races", exitWhileSignalled},
 	{"sigstate", childSignalState},
 	{"sigurg-control", sigurgWithoutInit},
+	{"wakeups", idleWakeups},
 }
 
 func main() {
@@ -58,6 +60,7 @@ func main() {
 	flag.IntVar(&c.storm, "storm", 100000, "signals in the unacked storm")
 	flag.IntVar(&c.races, "races", 1000, "runs in which the child exits while signals arrive")
 	flag.IntVar(&c.urgs, "urgs", 1000, "SIGURGs sent to pidone")
+	flag.IntVar(&c.wakeups, "wakeups", 1000, "runs of the lost-wakeup loop")
 	flag.DurationVar(&c.limit, "limit", 5*time.Minute, "time limit of each check")
 	only := flag.String("only", "", "run only the check with this name")
 	flag.Parse()

@@ -141,8 +141,16 @@ func (p *Proc) CloseInput() { p.in.Close() }
 // its exit code (128+N when signal N ended it).
 func (p *Proc) Wait() (int, error) {
 	p.in.Close()
+	return p.WaitKeepInput()
+}
+
+// WaitKeepInput waits for the init to exit without closing the child's
+// stdin, so that only what the caller did can end it, and returns its exit
+// code as Wait does.
+func (p *Proc) WaitKeepInput() (int, error) {
 	st, err := p.Process.Wait()
 	p.watch.Stop()
+	p.in.Close()
 	p.out.Close()
 	if err != nil {
 		return -1, err
