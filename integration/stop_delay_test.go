@@ -16,7 +16,10 @@ import (
 // own code, well inside docker's grace period.
 func TestStopDelayHoldsDockerStopsSIGTERM(t *testing.T) {
 	t.Parallel()
-	script := `trap "echo got USR1" USR1; trap "echo got TERM; exit 42" TERM; echo ready; while :; do sleep 0.1; done`
+	// The child writes "got TERM" to stderr, the stream pidone logs to:
+	// docker copies stdout and stderr separately, so only lines of one
+	// stream keep the order they were written in.
+	script := `trap "echo got USR1" USR1; trap "echo got TERM >&2; exit 42" TERM; echo ready; while :; do sleep 0.1; done`
 
 	t.Run("with PIDONE_STOP_DELAY the child sees SIGUSR1 sent during the delay before SIGTERM", func(t *testing.T) {
 		t.Parallel()
