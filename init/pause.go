@@ -16,8 +16,8 @@ func (s *supervisor) pause() int {
 	// the mount busy for as long as the pod lives.
 	syscall.Chdir("/")
 	s.log.log(lifecycle, "pausing until SIGINT or SIGTERM")
-	for range s.signals.wake {
-		for _, sig := range s.signals.take() {
+	for range s.intake.wake {
+		for _, sig := range s.intake.take() {
 			switch sig {
 			case syscall.SIGCHLD:
 				reaper.Reap(s.logReaped)

@@ -26,7 +26,7 @@ type supervisor struct {
 	state  state
 	isPID1 bool
 
-	signals      *intake
+	intake       *intake          // the signals that have arrived and not yet been handled
 	graceExpired <-chan time.Time // nil until the drain starts a grace period
 	killing      bool             // the drain has sent SIGKILL
 	stop         stopping         // the stop signal's delay and timeout (stopsignal.go)
@@ -44,10 +44,10 @@ type supervisor struct {
 // the child could not be started.
 func Run(cfg Config) int {
 	s := &supervisor{
-		cfg:     cfg,
-		log:     logger{verbosity: cfg.Verbosity, name: cfg.Name},
-		isPID1:  syscall.Getpid() == 1,
-		signals: newIntake(),
+		cfg:    cfg,
+		log:    logger{verbosity: cfg.Verbosity, name: cfg.Name},
+		isPID1: syscall.Getpid() == 1,
+		intake: newIntake(),
 	}
 
 	// Ask for signals before anything can send one: before the child
@@ -56,13 +56,13 @@ func Run(cfg Config) int {
 	// caller ignored are asked for once the child has inherited SIG_IGN.
 	catchable := signals.Catchable()
 	ignored := ignoredAtStart(catchable)
-	s.signals.listen(without(catchable, ignored))
+	s.intake.listen(without(catchable, ignored))
 
 	if err := s.start(ignored); err != nil {
 		s.log.error(err.Error())
 		return cfg.startFailureCode(err.exitCode())
 	}
-	s.signals.listen(ignored)
+	s.intake.listen(ignored)
 	if cfg.Pause {
 		return s.pause()
 	}
@@ -126,8 +126,8 @@ func (s *supervisor) expectUnasked(sig syscall.Signal, ignored []syscall.Signal)
 func (s *supervisor) supervise() int {
 	for s.state != done {
 		select {
-		case <-s.signals.wake:
-			for _, sig := range s.signals.take() {
+		case <-s.intake.wake:
+			for _, sig := range s.intake.take() {
 				if s.state != done {
 					s.onSignal(sig)
 				}
