@@ -1,14 +1,33 @@
 # pidone: the two commands a user needs are `make demo` and `make test`.
 
+# Go's own install puts it in /usr/local/go, off the default PATH.
+export PATH := $(if $(shell command -v go),$(PATH),/usr/local/go/bin:$(PATH))
 GO       ?= go
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -buildid= -X main.version=$(VERSION)
 GOFLAGS_BUILD := -trimpath -ldflags='$(LDFLAGS)'
 
-include release/build.env
+# The build settings of release/build.env apply to every go command here,
+# so the tests test what ships. A caller's own GOFLAGS and GOEXPERIMENT,
+# from the environment or make's command line, are kept after ours, so that
+# where the two disagree the caller wins.
+comma := ,
+space := $(subst ,, )
+BUILD_GOFLAGS      := $(shell sed -n 's/^GOFLAGS=//p' release/build.env)
+BUILD_GOEXPERIMENT := $(shell sed -n 's/^GOEXPERIMENT=//p' release/build.env)
+override GOFLAGS      := $(strip $(BUILD_GOFLAGS) $(filter-out $(BUILD_GOFLAGS),$(GOFLAGS)))
+override GOEXPERIMENT := $(subst $(space),$(comma),$(strip $(BUILD_GOEXPERIMENT) \
+	$(filter-out $(BUILD_GOEXPERIMENT),$(subst $(comma), ,$(GOEXPERIMENT)))))
 export GOEXPERIMENT GOFLAGS
 
-.PHONY: build test unit pidns lint demo clean engine images integration
+# Every part of make test runs through testreport, which keeps the ledger
+# that the run's one summary line is made from (internal/testledger).
+REPORT  := $(abspath bin/testreport)
+GOTEST   = GO=$(GO) $(REPORT) gotest
+CHECK    = $(REPORT) run
+TEST_PARTS := lint unit torture-quick integration release-test qemu-test examples-test install-test
+
+.PHONY: build setup test unit pidns lint demo clean engine images integration
 
 ## build: the static binary, bin/pidone
 build: bin/pidone
@@ -16,19 +35,35 @@ build: bin/pidone
 bin/pidone: $(shell find cmd init signals reaper internal -name '*.go' -not -name '*_test.go') go.mod release/build.env
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $@ ./cmd/pidone
 
+## setup: everything the commands here use, installed on Debian when missing
+## (scripts/setup.sh): the peers, busybox-static, gcc, qemu-user, a Docker engine
+setup:
+	@scripts/setup.sh
+
 ## test: everything (the README's test command): lint, unit and PID-namespace tests,
-## a short torture, the Docker suite, and the release, qemu, examples and install checks
-test: lint unit torture-quick integration release-test qemu-test examples-test install-test
+## a short torture, the Docker suite, and the release, qemu, examples and install checks.
+## Every part runs even when one fails; the last line counts what passed,
+## failed and was skipped, with the reason for each skip.
+test: setup $(REPORT)
+	@ledger=$$(mktemp /tmp/pidone-test-ledger.XXXXXX); export PIDONE_TEST_LEDGER=$$ledger; \
+	for part in $(TEST_PARTS); do \
+		echo "== $$part"; \
+		$(MAKE) --no-print-directory $$part || $(REPORT) failed $$part $$?; \
+	done; \
+	$(REPORT) summary; status=$$?; rm -f $$ledger; exit $$status
+
+$(REPORT): $(wildcard internal/cmd/testreport/*.go internal/testledger/*.go) go.mod
+	$(GO) build -o $@ ./internal/cmd/testreport
 
 ## unit: the Go tests, including the ones that run pidone as PID 1 of a new PID namespace
-unit:
-	$(GO) test -count=1 ./...
+unit: $(REPORT)
+	@$(GOTEST) unit -count=1 ./...
 
 ## lint: gofmt, go vet, staticcheck
-lint:
-	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
-	$(GO) vet ./...
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+lint: $(REPORT)
+	@$(CHECK) lint gofmt -- sh -c 'out=$$(gofmt -l $$(git ls-files "*.go")); [ -z "$$out" ] || { echo "gofmt would change: $$out"; exit 1; }'
+	@$(CHECK) lint vet -- $(GO) vet ./...
+	@$(CHECK) lint staticcheck -- $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 clean:
 	rm -rf bin dist
@@ -44,12 +79,13 @@ images: bin/pidone engine
 	@scripts/images.sh
 
 ## integration: the Docker suite (integration/, build tag integration); it builds the images itself
-integration: engine
-	$(GO) vet -tags integration ./integration/...
-	$(GO) test -tags integration -count=1 ./integration/...
+integration: $(REPORT)
+	-@scripts/engine.sh
+	@$(CHECK) integration vet -- $(GO) vet -tags integration ./integration/...
+	@$(GOTEST) integration -tags integration -count=1 ./integration/...
 
 ## demo: docker stop on `sleep 10000`, without pidone and with it
-demo: images
+demo: setup images
 	@scripts/demo.sh
 
 ## ---- measurement and torture tools (issue 4) ---------------------------
@@ -64,16 +100,6 @@ BENCH_FLAGS   ?=
 TORTURE_FLAGS ?=
 FUZZTIME      ?= 60s
 
-## bench-tools: the peers from Debian and a C compiler, when missing
-bench-tools:
-	@missing=""; \
-	for p in tini:tini dumb-init:dumb-init catatonit:catatonit gcc:gcc; do \
-		command -v $${p%%:*} >/dev/null || missing="$$missing $${p#*:}"; \
-	done; \
-	[ -e /usr/lib/x86_64-linux-gnu/libc.a ] || [ -e /usr/lib/libc.a ] || missing="$$missing libc6-dev"; \
-	[ -e /bin/busybox ] || missing="$$missing busybox-static"; \
-	if [ -n "$$missing" ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; fi
-
 # go-floor: the least a Go init can be, built as pidone is (see bench/floor)
 bin/go-floor: $(wildcard bench/floor/*) $(wildcard signals/*.go) go.mod release/build.env
 	CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $@ ./bench/floor
@@ -83,12 +109,12 @@ bin/benchkid: bench/kid/benchkid.c
 	gcc -O2 -static -Wall -o $@ $<
 
 ## bench: pidone against tini, dumb-init and catatonit: bench/RESULTS.md and bench/results.svg
-bench: bench-tools build bin/benchkid bin/go-floor
+bench: setup build bin/benchkid bin/go-floor
 	$(GO) run ./bench/cmd/pidone-bench -pidone bin/pidone -floor bin/go-floor -kid bin/benchkid $(BENCH_FLAGS)
 
 ## torture: the full torture loops and a long fuzz run of both parsers;
 ## every part runs, and any failure fails the target at the end
-torture: bench-tools build bin/benchkid
+torture: setup build bin/benchkid
 	@failed=0; \
 	$(GO) run ./bench/cmd/pidone-torture -pidone bin/pidone -kid bin/benchkid $(TORTURE_FLAGS) || failed=1; \
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRule$$' -fuzztime $(FUZZTIME) ./signals || failed=1; \
@@ -96,12 +122,12 @@ torture: bench-tools build bin/benchkid
 	exit $$failed
 
 ## torture-quick: the same loops with small counts, and a few seconds of fuzzing (part of make test)
-torture-quick: bench-tools build bin/benchkid
+torture-quick: setup build bin/benchkid $(REPORT)
 	@failed=0; \
-	$(GO) run ./bench/cmd/pidone-torture -pidone bin/pidone -kid bin/benchkid \
+	$(CHECK) torture loops -- $(GO) run ./bench/cmd/pidone-torture -pidone bin/pidone -kid bin/benchkid \
 		-orphans 2000 -burst 500 -acked 1000 -storm 10000 -races 100 -urgs 100 -wakeups 100 -limit 2m || failed=1; \
-	$(GO) test -run '^$$' -fuzz '^FuzzParseRule$$' -fuzztime 5s ./signals || failed=1; \
-	$(GO) test -run '^$$' -fuzz '^FuzzParseArgs$$' -fuzztime 5s ./cmd/pidone || failed=1; \
+	$(GOTEST) torture -run '^$$' -fuzz '^FuzzParseRule$$' -fuzztime 5s ./signals || failed=1; \
+	$(GOTEST) torture -run '^$$' -fuzz '^FuzzParseArgs$$' -fuzztime 5s ./cmd/pidone || failed=1; \
 	exit $$failed
 
 # ---- release: binaries for users, and the checks on them (issue 6) ----------
@@ -117,21 +143,21 @@ release:
 
 ## release-test: two builds of HEAD in two places are byte-identical, static
 ## and stripped (builds HEAD: commit first)
-release-test:
-	$(GO) vet -tags release,qemu ./release/
-	$(GO) test -count=1 -timeout 20m -tags release ./release/
+release-test: $(REPORT)
+	@$(CHECK) release vet -- $(GO) vet -tags release,qemu ./release/
+	@$(GOTEST) release -count=1 -timeout 20m -tags release ./release/
 
 ## examples-test: the Kubernetes manifests decode strictly into the API types
 ## and follow the practices; the example services build (own module: examples/)
-examples-test:
-	cd examples && $(GO) vet ./... && $(GO) test -count=1 ./...
+examples-test: $(REPORT)
+	@cd examples && $(CHECK) examples vet -- $(GO) vet ./... && $(GOTEST) examples -count=1 ./...
 
 ## qemu-test: each release binary runs as an init on its own architecture
-## under qemu-user (apt-get install qemu-user-static; .ci/run does)
-qemu-test: release
-	PIDONE_DIST=$(abspath $(DIST)) PIDONE_VERSION=$(VERSION) $(GO) test -count=1 -timeout 20m -tags qemu ./release/
+## under qemu-user (make setup installs it)
+qemu-test: setup release $(REPORT)
+	@PIDONE_DIST=$(abspath $(DIST)) PIDONE_VERSION=$(VERSION) $(GOTEST) qemu -count=1 -timeout 20m -tags qemu ./release/
 
 ## install-test: go install works from a clean checkout with an empty module
 ## cache, and as go install ...@VERSION (no replace, no cgo)
-install-test:
-	GO=$(GO) ./release/install-check.sh
+install-test: $(REPORT)
+	@$(CHECK) install go-install -- env GO=$(GO) ./release/install-check.sh

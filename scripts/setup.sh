@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# setup.sh installs, on Debian, everything the project's commands use, and
+# makes sure a Docker engine answers. make demo, test, bench and torture run
+# it first. It is idempotent and says nothing when nothing is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# What each package is for:
+#   busybox-static   the static /bin/busybox in every test image
+#   tini dumb-init catatonit
+#                    the tools pidone stands in for: the differential tests'
+#                    anchors and the benchmark's peers
+#   gcc libc6-dev    the static C child of the benchmark and torture loops
+#   qemu-user-static the release binaries of other architectures, run
+#   util-linux       unshare, for PID-1 tests without Docker
+#   procps perl file ps and pgrep; the release checks' tools
+packages=(busybox-static tini dumb-init catatonit gcc libc6-dev qemu-user-static
+  util-linux procps perl file)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+  [ "$status" = installed ] || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing ${missing[*]}; run as root, or apt-get install them" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  log=$(mktemp)
+  trap 'rm -f "$log"' EXIT
+  if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "setup: apt-get could not install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+# Without an engine, make demo stops and the Docker tests are skipped with
+# the reason; everything else can still run.
+scripts/engine.sh || echo "setup: no Docker engine; the Docker tests will be skipped" >&2
