@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/pidone/pidone/internal/hostcheck"
 )
 
 // Patience is how long a test waits for something that should happen at
@@ -98,6 +100,9 @@ type Process struct {
 // Start starts argv (argv[0] a path) and stops it when the test ends.
 func Start(t testing.TB, opts Options, argv ...string) *Process {
 	t.Helper()
+	if why := hostcheck.NoPIDNamespace(); opts.PID1 && why != "" {
+		t.Skip(why)
+	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), "GODEBUG=asyncpreemptoff=1")
 	token := markerVariable + "=" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(started.Add(1), 10)

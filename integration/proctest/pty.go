@@ -7,12 +7,17 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/pidone/pidone/internal/hostcheck"
 )
 
 // OpenPTY opens a new pseudo-terminal and returns its master and slave
 // ends, closed when the test ends.
 func OpenPTY(t testing.TB) (master, slave *os.File) {
 	t.Helper()
+	if why := hostcheck.NoTerminal(); why != "" {
+		t.Skip(why)
+	}
 	fd, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	require.NoError(t, err, "open /dev/ptmx")
 	master = os.NewFile(uintptr(fd), "/dev/ptmx")

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/pidone/pidone/bench/internal/pid1"
+	"github.com/pidone/pidone/internal/hostcheck"
+	"github.com/pidone/pidone/internal/testledger"
 )
 
 type config struct {
@@ -70,6 +72,12 @@ func main() {
 		if *only != "" && ch.name != *only {
 			continue
 		}
+		// Every check runs its init as PID 1 of a namespace of its own.
+		if why := hostcheck.NoPIDNamespace(); why != "" {
+			fmt.Printf("torture: %s: SKIP (%s)\n", ch.name, why)
+			must(testledger.Append(testledger.Path(), testledger.Entry{Part: "torture", Name: ch.name, Result: testledger.Skip, Reason: why}))
+			continue
+		}
 		start := time.Now()
 		verdict, ok := ch.run(c)
 		result := "PASS"
@@ -77,10 +85,28 @@ func main() {
 			result, failed = "FAIL", failed+1
 		}
 		fmt.Printf("torture: %s: %s (%.1fs)\n", verdict, result, time.Since(start).Seconds())
+		record(ch.name, verdict, ok)
 	}
 	if failed > 0 {
 		fmt.Printf("torture: %d check(s) failed\n", failed)
 		os.Exit(1)
+	}
+}
+
+// record adds the check's verdict to make test's ledger, when one is kept.
+func record(name, verdict string, ok bool) {
+	e := testledger.Entry{Part: "torture", Name: name, Result: testledger.Pass}
+	if !ok {
+		e.Result, e.Reason = testledger.Fail, verdict
+	}
+	must(testledger.Append(testledger.Path(), e))
+}
+
+// must stops the run on an error no check can go on after.
+func must(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "torture: "+err.Error())
+		os.Exit(2)
 	}
 }
 
