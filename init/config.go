@@ -80,3 +80,11 @@ const (
 	ExitCannotExecute = 126 // the command exists but could not be executed
 	ExitNotFound      = 127 // the command was not found
 )
+
+// stopSignal is the configured stop signal, SIGTERM by default.
+func (c *Config) stopSignal() syscall.Signal {
+	if c.StopSignal == 0 {
+		return syscall.SIGTERM
+	}
+	return c.StopSignal
+}

@@ -9,8 +9,12 @@
 //
 //	supervisor "github.com/pidone/pidone/init"
 //
-// Run reads top to bottom as the life of a container's first process:
-// starting → running → draining → done. Before the child runs, a failure
-// ends pidone with a documented exit code; once it runs, pidone never exits
-// early, and trouble becomes a log line at most.
+// Every decision is made in one place, the state machine of machine.go,
+// whose table reads as the life of a container's first process: starting,
+// running, stop delayed, stopping, draining, killing, done (or paused, with
+// no command). It is pure and tested without processes; supervisor.go is the
+// loop that feeds it signals, timers and reaps and carries out its actions,
+// and exitcode.go the one function that decides the exit code. Before the
+// child runs, a failure ends pidone with a documented exit code; once it
+// runs, pidone never exits early, and trouble becomes a log line at most.
 package supervisor

@@ -1,8 +1,9 @@
 package supervisor
 
 import (
-	"strconv"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/pidone/pidone/signals"
 )
@@ -50,60 +51,13 @@ func childAttributesFor(session Session, term terminal) *syscall.SysProcAttr {
 	return childAttributes(term)
 }
 
-// startFailureCode is the exit code for a child that could not be started.
-func (c *Config) startFailureCode(code int) int {
-	if c.ExecFailureCode != 0 {
-		return c.ExecFailureCode
-	}
-	return code
-}
-
 // askForParentDeathSignal has the kernel send pidone sig when pidone's
 // parent dies; pidone then handles it as any signal it receives.
 func (s *supervisor) askForParentDeathSignal() {
 	if s.cfg.ParentDeathSignal == 0 {
 		return
 	}
-	const prSetPdeathsig = 1
-	_, _, errno := syscall.RawSyscall(syscall.SYS_PRCTL, prSetPdeathsig, uintptr(s.cfg.ParentDeathSignal), 0)
-	if errno != 0 {
-		s.log.error("cannot ask for", signals.Name(s.cfg.ParentDeathSignal), "on the death of the parent:", errno.Error())
+	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(s.cfg.ParentDeathSignal), 0, 0, 0); err != nil {
+		s.log.error("cannot ask for", signals.Name(s.cfg.ParentDeathSignal), "on the death of the parent:", err.Error())
 	}
-}
-
-// onMainExitUndrained ends supervision without a drain: the personality
-// leaves the rest to the kernel, after one SIGTERM to the child's group for
-// dumb-init.
-func (s *supervisor) onMainExitUndrained() {
-	if s.cfg.AfterMainExit == TermGroupThenExit && s.cfg.Session != SameGroup {
-		if sig, ok := s.cfg.Rewrite.Apply(syscall.SIGTERM); ok {
-			s.log.log(detail, "main child gone, sending", signals.Name(sig), "to group", strconv.Itoa(s.child))
-			signals.ToGroup(s.child, sig) // ESRCH: nobody is left in the group
-		}
-	}
-	s.state = done
-}
-
-// isJobControl reports whether sig is one a terminal sends to stop a job.
-func isJobControl(sig syscall.Signal) bool {
-	return sig == syscall.SIGTSTP || sig == syscall.SIGTTIN || sig == syscall.SIGTTOU
-}
-
-// followJobControl stops pidone itself after it forwarded a signal that
-// stops a job, so that the shell that started pidone sees its job stop, as
-// with the child alone; SIGCONT from the shell's fg then wakes pidone, which
-// passes it on.
-func (s *supervisor) followJobControl(sig syscall.Signal) {
-	if s.cfg.StopWithChild && isJobControl(sig) {
-		s.log.log(detail, "stopping with the child after", signals.Name(sig))
-		syscall.Kill(syscall.Getpid(), syscall.SIGSTOP)
-	}
-}
-
-// reapLevel is the log level of a reaped process other than the main child.
-func (s *supervisor) reapLevel() int {
-	if s.cfg.WarnOnReap {
-		return quiet
-	}
-	return detail
 }

@@ -3,7 +3,6 @@ package supervisor
 import (
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/pidone/pidone/internal/ascii"
 
@@ -13,41 +12,7 @@ import (
 // The drain: once the main child has exited, whatever it left behind gets
 // SIGTERM, the grace period to finish, and then SIGKILL, so that nothing
 // outlives pidone and the container stops on pidone's terms, well before a
-// runtime's own SIGKILL.
-
-// startDrain begins the drain. othersLeft says whether the reaper still saw
-// children; with none, there is nothing to drain and pidone is done at once.
-func (s *supervisor) startDrain(othersLeft bool) {
-	if !othersLeft {
-		s.state = done
-		return
-	}
-	s.state = draining
-	// After the stop timeout's SIGKILL there is no grace left to give.
-	if s.cfg.Grace <= 0 || s.killing {
-		s.log.log(lifecycle, "main child gone, killing what is left")
-		s.killRest()
-		return
-	}
-	s.log.log(lifecycle, "main child gone, sending SIGTERM to what is left, SIGKILL in", s.cfg.Grace.String())
-	s.signalRest(syscall.SIGTERM)
-	s.graceExpired = time.After(time.Duration(s.cfg.Grace))
-}
-
-// onGraceExpired ends the grace period: whatever still runs is killed.
-func (s *supervisor) onGraceExpired() {
-	s.graceExpired = nil
-	s.log.log(lifecycle, "grace period over, sending SIGKILL to what is left")
-	s.killRest()
-}
-
-// killRest sends SIGKILL to what is left, and keeps doing so for processes
-// that become pidone's children later: an orphan is reparented to pidone
-// only when its parent dies, possibly after this round of SIGKILL.
-func (s *supervisor) killRest() {
-	s.killing = true
-	s.signalRest(syscall.SIGKILL)
-}
+// runtime's own SIGKILL. The machine decides when; this is who gets it.
 
 // signalRest sends sig to every process the drain is for. As PID 1 that is
 // every other process in the namespace, which reaches daemons that left the
@@ -55,13 +20,13 @@ func (s *supervisor) killRest() {
 // it is the child's process group and every child of pidone's: as a child
 // subreaper pidone inherits the orphans that left the group.
 func (s *supervisor) signalRest(sig syscall.Signal) {
-	if s.isPID1 {
+	if s.machine.isPID1 {
 		if err := signals.ToAll(sig); err != nil && err != syscall.ESRCH {
 			s.log.error("cannot send", signals.Name(sig), "to all processes:", err.Error())
 		}
 		return
 	}
-	signals.ToGroup(s.child, sig) // ESRCH: the group is empty already
+	signals.ToGroup(s.machine.child, sig) // ESRCH: the group is empty already
 	for _, pid := range childrenOfSelf() {
 		signals.ToProcess(pid, sig)
 	}

@@ -18,15 +18,6 @@ type spawnError struct {
 func (e *spawnError) Error() string { return "cannot run " + e.command + ": " + e.err.Error() }
 func (e *spawnError) Unwrap() error { return e.err }
 
-// exitCode follows the shell: 127 when the command does not exist, 126 when
-// it exists but cannot be executed (permission, format, a directory).
-func (e *spawnError) exitCode() int {
-	if errors.Is(e.err, errNotFound) || errors.Is(e.err, syscall.ENOENT) || errors.Is(e.err, syscall.ENOTDIR) {
-		return ExitNotFound
-	}
-	return ExitCannotExecute
-}
-
 // spawn starts argv as pidone's child, with the environment env (nil:
 // pidone's own), and returns its pid. The child is never waited for here:
 // the reaper collects it with everything else.

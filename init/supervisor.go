@@ -2,7 +2,6 @@ package supervisor
 
 import (
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -10,33 +9,18 @@ import (
 	"github.com/pidone/pidone/signals"
 )
 
-// state is where the supervisor is in the life of the container.
-type state int
-
-const (
-	starting state = iota // handlers installed, no child yet: a failure still ends pidone
-	running               // the main child runs: signals are forwarded, zombies reaped
-	draining              // the main child has exited: the rest get SIGTERM, then SIGKILL
-	done                  // nothing is left: pidone exits with the main child's code
-)
-
+// supervisor carries out what the machine (machine.go) decides: it feeds
+// it the signals, timers and reaps as they come, and does what each step
+// asks. Every decision is the machine's; what is here is the system calls.
 type supervisor struct {
-	cfg    Config
-	log    logger
-	state  state
-	isPID1 bool
+	cfg     Config
+	log     logger
+	machine *machine
+	intake  *intake // the signals that have arrived and not yet been handled
 
-	intake       *intake          // the signals that have arrived and not yet been handled
-	graceExpired <-chan time.Time // nil until the drain starts a grace period
-	killing      bool             // the drain has sent SIGKILL
-	stop         stopping         // the stop signal's delay and timeout (stopsignal.go)
-
-	child     int         // the main child's pid, which is also its process group
-	childExit reaper.Exit // how the main child ended
-
-	// unasked counts signals the kernel sends pidone itself as a side
-	// effect of what pidone did, which the child must not see.
-	unasked [signals.Max + 1]int
+	// timers[t] fires when timer t ends; nil while it does not run, and
+	// select never picks a nil channel.
+	timers [timers]<-chan time.Time
 }
 
 // Run supervises cfg.Command as pidone's only child and returns the exit
@@ -46,9 +30,9 @@ func Run(cfg Config) int {
 	s := &supervisor{
 		cfg:    cfg,
 		log:    logger{verbosity: cfg.Verbosity, name: cfg.Name},
-		isPID1: syscall.Getpid() == 1,
 		intake: newIntake(),
 	}
+	s.machine = newMachine(&s.cfg, syscall.Getpid() == 1)
 
 	// Ask for signals before anything can send one: before the child
 	// exists, a SIGTERM to PID 1 with no handler would be dropped, and a
@@ -58,22 +42,26 @@ func Run(cfg Config) int {
 	ignored := ignoredAtStart(catchable)
 	s.intake.listen(without(catchable, ignored))
 
-	if err := s.start(ignored); err != nil {
-		s.log.error(err.Error())
-		return cfg.startFailureCode(err.exitCode())
+	child, err := s.start(ignored)
+	if err != nil {
+		code, _ := s.apply(s.machine.step(event{kind: startFailed, failed: err}))
+		return code
 	}
 	s.intake.listen(ignored)
 	if cfg.Pause {
-		return s.pause()
+		// Nothing runs from here, and a working directory on a mount would
+		// keep the mount busy for as long as the pod lives.
+		syscall.Chdir("/")
 	}
-
+	s.apply(s.machine.step(event{kind: started, child: child}))
 	return s.supervise()
 }
 
-// start does everything that may still fail, and starts the child.
-func (s *supervisor) start(ignored []syscall.Signal) *spawnError {
+// start does everything that may still fail, and starts the child. In
+// pause mode there is no child, and its pid is 0.
+func (s *supervisor) start(ignored []syscall.Signal) (int, *spawnError) {
 	s.askForParentDeathSignal()
-	if !s.isPID1 {
+	if !s.machine.isPID1 {
 		// Orphans go to the nearest subreaper, so pidone can reap them
 		// without being PID 1.
 		if err := reaper.BecomeSubreaper(); err != nil {
@@ -84,7 +72,7 @@ func (s *supervisor) start(ignored []syscall.Signal) *spawnError {
 	}
 
 	if s.cfg.Pause {
-		return nil
+		return 0, nil
 	}
 
 	term := probeTerminal()
@@ -95,141 +83,129 @@ func (s *supervisor) start(ignored []syscall.Signal) *spawnError {
 			s.log.error("cannot pass the terminal to the child:", err.Error())
 			term = noTerminal
 		case hangupSent:
-			s.expectUnasked(syscall.SIGHUP, ignored)
-			s.expectUnasked(syscall.SIGCONT, ignored)
+			// Not for signals pidone is not listening to yet: those the
+			// caller ignored, which the kernel drops.
+			for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGCONT} {
+				if !contains(ignored, sig) {
+					s.machine.expectUnasked(sig)
+				}
+			}
 		}
 	}
 
-	pid, err := spawn(s.cfg.Command, s.cfg.Env, childAttributesFor(s.cfg.Session, term))
-	if err != nil {
-		return err
-	}
-	s.child, s.state = pid, running
-	s.log.log(lifecycle, "started pid", strconv.Itoa(pid)+":", strings.Join(s.cfg.Command, " "))
-	return nil
+	return spawn(s.cfg.Command, s.cfg.Env, childAttributesFor(s.cfg.Session, term))
 }
 
-// expectUnasked notes that the kernel is sending sig to pidone on its own
-// account, unless pidone is not listening for it yet.
-func (s *supervisor) expectUnasked(sig syscall.Signal, ignored []syscall.Signal) {
-	for _, ign := range ignored {
-		if ign == sig {
-			return
-		}
-	}
-	s.unasked[sig]++
-}
-
-// supervise is the main loop: it waits for signals or a timer, handles
-// what came, and goes on until nothing is left. A timer that is not running
-// is a nil channel, which select never picks.
+// supervise is the main loop: it waits for a signal or a timer, steps the
+// machine with it, and carries out what the machine asks, until it asks
+// pidone to exit.
 func (s *supervisor) supervise() int {
-	for s.state != done {
+	for {
 		select {
 		case <-s.intake.wake:
 			for _, sig := range s.intake.take() {
-				if s.state != done {
-					s.onSignal(sig)
+				if code, exited := s.apply(s.machine.step(event{kind: signalled, sig: sig})); exited {
+					return code
 				}
 			}
-		case <-s.graceExpired:
-			s.onGraceExpired()
-		case <-s.stop.delayOver:
-			s.onStopDelayOver()
-		case <-s.stop.timedOut:
-			s.onStopTimeout()
+		case <-s.timers[stopDelayTimer]:
+			if code, exited := s.timerFired(stopDelayTimer); exited {
+				return code
+			}
+		case <-s.timers[stopTimeoutTimer]:
+			if code, exited := s.timerFired(stopTimeoutTimer); exited {
+				return code
+			}
+		case <-s.timers[graceTimer]:
+			if code, exited := s.timerFired(graceTimer); exited {
+				return code
+			}
 		}
 	}
-	code := s.exitCode()
-	s.log.log(lifecycle, "exiting with code", strconv.Itoa(code))
-	return code
 }
 
-// exitCode is the main child's exit code, or 0 when cfg.SuccessCodes lists it.
-func (s *supervisor) exitCode() int {
-	code := s.childExit.Code()
-	for _, success := range s.cfg.SuccessCodes {
-		if code == success {
-			s.log.log(lifecycle, "main child's exit code", strconv.Itoa(code), "counts as success")
-			return 0
+// timerFired steps the machine with the end of timer t, after a reap: a
+// child that exited just now, its SIGCHLD not yet read, counts as exited.
+func (s *supervisor) timerFired(t timer) (code int, exited bool) {
+	s.timers[t] = nil
+	if code, exited := s.apply(s.machine.step(event{kind: signalled, sig: syscall.SIGCHLD})); exited {
+		return code, true
+	}
+	return s.apply(s.machine.step(event{kind: timerFired, timer: t}))
+}
+
+// apply carries out actions in order, and reports the exit code when one of
+// them is to exit. A reap steps the machine again with what it found.
+func (s *supervisor) apply(actions []action) (code int, exited bool) {
+	// The machine reuses its slice on the next step, which a reap takes.
+	for len(actions) > 0 {
+		a := actions[0]
+		actions = actions[1:]
+		switch a.verb {
+		case forwardToChild:
+			signals.ToProcess(a.pid, a.sig)
+		case forwardToGroup:
+			if err := signals.ToGroup(a.pid, a.sig); err == syscall.ESRCH && s.machine.mainRunning {
+				// The child left the group it was started in: it still gets it.
+				signals.ToProcess(a.pid, a.sig)
+			}
+		case signalGroup:
+			signals.ToGroup(a.pid, a.sig) // ESRCH: nobody is left in the group
+		case killRest:
+			s.signalRest(a.sig)
+		case startTimer:
+			s.timers[a.timer] = time.After(time.Duration(a.after))
+		case writeLog:
+			s.log.log(a.level, a.words...)
+		case stopSelf:
+			// So that the shell that started pidone sees its job stop, as
+			// with the child alone; its SIGCONT wakes pidone, which passes
+			// it on.
+			syscall.Kill(syscall.Getpid(), syscall.SIGSTOP)
+		case exit:
+			return a.code, true
+		case reap:
+			rest := append([]action(nil), actions...)
+			if code, exited := s.apply(s.machine.step(s.reap())); exited {
+				return code, true
+			}
+			actions = rest
 		}
 	}
-	return code
+	return 0, false
 }
 
-func (s *supervisor) onSignal(sig syscall.Signal) {
-	switch {
-	case sig == syscall.SIGCHLD:
-		s.onChildEvent()
-	case !signals.Forwardable(sig):
-		s.log.log(detail, "not forwarding", signals.Name(sig))
-	case s.unasked[sig] > 0:
-		s.unasked[sig]--
-		s.log.log(detail, "not forwarding", signals.Name(sig), "caused by releasing the terminal")
-	case sig == s.cfg.stopSignal():
-		s.onStopSignal(sig)
-	default:
-		s.forward(sig)
-		s.followJobControl(sig)
-	}
-}
-
-// onChildEvent reaps every process that has ended. The main child's end
-// starts the drain; in the drain, the last process's end finishes it.
-func (s *supervisor) onChildEvent() {
-	mainExited := false
-	othersLeft := reaper.Reap(func(e reaper.Exit) {
-		if e.Pid == s.child && s.state == running {
-			s.childExit, mainExited = e, true
-			s.log.log(lifecycle, "main child", strconv.Itoa(e.Pid), "exited with code", strconv.Itoa(e.Code()))
+// reap collects every child that has ended, logs those that are not the
+// main child, and says what the machine needs to know of them.
+func (s *supervisor) reap() event {
+	e := event{kind: reaped}
+	e.othersLeft = reaper.Reap(func(exit reaper.Exit) {
+		if exit.Pid == s.machine.child && s.machine.mainRunning {
+			e.mainExit = &exit
 			return
 		}
-		s.logReaped(e)
+		s.logReaped(exit)
 	})
-	switch {
-	case mainExited && s.cfg.AfterMainExit != DrainRest:
-		s.onMainExitUndrained()
-	case mainExited:
-		s.startDrain(othersLeft)
-	case s.state == draining && !othersLeft:
-		s.state = done
-	case s.state == draining && s.killing:
-		s.signalRest(syscall.SIGKILL)
-	}
+	return e
 }
 
-// logReaped logs a reaped process other than the main child.
+// logReaped logs a reaped process other than the main child: at -vv, or
+// always with tini -w.
 func (s *supervisor) logReaped(e reaper.Exit) {
-	if level := s.reapLevel(); s.log.enabled(level) { // the words cost more than the reaping
+	level := detail
+	if s.cfg.WarnOnReap {
+		level = quiet
+	}
+	if s.log.enabled(level) { // the words cost more than the reaping
 		s.log.log(level, "reaped pid", strconv.Itoa(e.Pid), "exit code", strconv.Itoa(e.Code()))
 	}
 }
 
-// toChildAlone reports whether forward sends to the child rather than its
-// group: with -c, while the child runs.
-func (s *supervisor) toChildAlone() bool {
-	return s.cfg.SingleChild && s.state == running
-}
-
-// forward passes sig on, rewritten, to the child's group or the child alone.
-func (s *supervisor) forward(sig syscall.Signal) {
-	out, ok := s.cfg.Rewrite.Apply(sig)
-	if !ok {
-		s.log.log(detail, "dropping", signals.Name(sig))
-		return
-	}
-	if s.toChildAlone() {
-		if s.log.enabled(detail) { // the words cost more than the kill
-			s.log.log(detail, "forwarding", signals.Name(out), "to pid", strconv.Itoa(s.child))
+func contains(sigs []syscall.Signal, sig syscall.Signal) bool {
+	for _, s := range sigs {
+		if s == sig {
+			return true
 		}
-		signals.ToProcess(s.child, out)
-		return
 	}
-	if s.log.enabled(detail) {
-		s.log.log(detail, "forwarding", signals.Name(out), "to group", strconv.Itoa(s.child))
-	}
-	if err := signals.ToGroup(s.child, out); err == syscall.ESRCH && s.state == running {
-		// The child left the group it was started in: it still gets it.
-		signals.ToProcess(s.child, out)
-	}
+	return false
 }

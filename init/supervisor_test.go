@@ -1,0 +1,160 @@
+package supervisor
+
+import (
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// These tests run the whole supervisor in the test process, not as PID 1:
+// the loop that carries out the machine's actions, with real children.
+// The process tests of cmd/pidone run the binary as PID 1 of a namespace.
+// They wait for states (a file the child writes), never for a time.
+
+// runInBackground runs cfg and returns a channel with its exit code.
+func runInBackground(cfg Config) <-chan int {
+	code := make(chan int, 1)
+	go func() { code <- Run(cfg) }()
+	return code
+}
+
+// waitForFile waits until the child has written path.
+func waitForFile(t *testing.T, path string) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		_, err := os.Stat(path)
+		return err == nil
+	}, time.Minute, 5*time.Millisecond, "the child never wrote %s", path)
+}
+
+// result waits for Run's exit code, with a limit generous enough for a
+// stalled machine.
+func result(t *testing.T, code <-chan int) int {
+	t.Helper()
+	select {
+	case c := <-code:
+		return c
+	case <-time.After(2 * time.Minute):
+		t.Fatal("Run did not return")
+		return -1
+	}
+}
+
+func sh(script string) []string { return []string{"/bin/sh", "-c", script} }
+
+func TestRunReturnsTheChildsExitCode(t *testing.T) {
+	assert.Equal(t, 3, Run(Config{Command: sh("exit 3"), Grace: Second}))
+	assert.Equal(t, 0, Run(Config{Command: []string{"true"}, Grace: Second}), "found in PATH")
+	assert.Equal(t, 0, Run(Config{Command: sh("exit 3"), SuccessCodes: []int{3}, Verbosity: lifecycle}), "tini -e")
+}
+
+func TestRunReportsACommandThatCannotStart(t *testing.T) {
+	dir := t.TempDir()
+	notExecutable := filepath.Join(dir, "script")
+	require.NoError(t, os.WriteFile(notExecutable, []byte("#!/bin/sh\n"), 0o644))
+
+	assert.Equal(t, ExitNotFound, Run(Config{Command: []string{"pidone-no-such-command"}}))
+	assert.Equal(t, ExitNotFound, Run(Config{Command: []string{filepath.Join(dir, "missing")}}))
+	assert.Equal(t, ExitCannotExecute, Run(Config{Command: []string{notExecutable}}))
+	assert.Equal(t, ExitCannotExecute, Run(Config{Command: []string{dir}}), "a directory")
+	assert.Equal(t, 2, Run(Config{Command: []string{"pidone-no-such-command"}, ExecFailureCode: 2}), "dumb-init's code")
+
+	t.Run("a program found only without execute permission is refused, as execvp does", func(t *testing.T) {
+		t.Setenv("PATH", dir+"::"+dir)
+		assert.Equal(t, ExitCannotExecute, Run(Config{Command: []string{"script"}}))
+	})
+}
+
+func TestRunForwardsASignalToTheChildsGroup(t *testing.T) {
+	ready := filepath.Join(t.TempDir(), "ready")
+	code := runInBackground(Config{Command: sh(`trap 'exit 7' HUP; touch ` + ready + `; while :; do sleep 0.01; done`),
+		Grace: Second, Verbosity: detail})
+	waitForFile(t, ready)
+	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGHUP))
+	assert.Equal(t, 7, result(t, code))
+}
+
+func TestRunDrainsWhatTheChildLeftBehind(t *testing.T) {
+	dir := t.TempDir()
+	pidFile := filepath.Join(dir, "orphan")
+	// The orphan's parent exits; as a child subreaper the test process
+	// inherits it, and the drain must end it for Run to return.
+	code := Run(Config{Command: sh(`sleep 1000 & echo $! >` + pidFile + `; exit 4`), Grace: 10 * Second, Verbosity: detail})
+	assert.Equal(t, 4, code)
+	data, err := os.ReadFile(pidFile)
+	require.NoError(t, err)
+	pid, err := strconv.Atoi(string(data[:len(data)-1]))
+	require.NoError(t, err)
+	assert.ErrorIs(t, syscall.Kill(pid, 0), syscall.ESRCH, "the orphan is gone and reaped")
+}
+
+func TestRunKillsAnOrphanThatIgnoresSIGTERMWhenTheGraceIsOver(t *testing.T) {
+	code := Run(Config{Command: sh(`(trap '' TERM; exec sleep 1000) & exit 0`), Grace: 50 * Millisecond, WarnOnReap: true})
+	assert.Equal(t, 0, code)
+}
+
+func TestRunKillsAChildThatOutlivesTheStopTimeout(t *testing.T) {
+	ready := filepath.Join(t.TempDir(), "ready")
+	code := runInBackground(Config{Command: sh(`trap '' TERM; touch ` + ready + `; while :; do sleep 0.01; done`),
+		StopTimeout: 50 * Millisecond, StopDelay: Millisecond, Grace: Second, Verbosity: lifecycle})
+	waitForFile(t, ready)
+	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
+	assert.Equal(t, 128+int(syscall.SIGKILL), result(t, code))
+}
+
+func TestRunStartsTheChildWhereThePersonalityAsks(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		session Session
+		// test compares the child's process group and session with pidone's
+		// (the test process's), in sh.
+		test string
+	}{
+		{"pidone and dumb-init: a session of its own", NewSession, `[ "$(ps -o sid= -p $$)" -eq $$ ]`},
+		{"tini and catatonit: a group of its own in pidone's session", OwnGroup,
+			`[ "$(ps -o pgid= -p $$)" -eq $$ ] && [ "$(ps -o sid= -p $$)" -eq "$(ps -o sid= -p $PPID)" ]`},
+		{"dumb-init -c: pidone's own group", SameGroup, `[ "$(ps -o pgid= -p $$)" -eq "$(ps -o pgid= -p $PPID)" ]`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, 0, Run(Config{Command: sh(tc.test), Session: tc.session, AfterMainExit: TermGroupThenExit}))
+		})
+	}
+}
+
+func TestRunAsksForTheParentDeathSignal(t *testing.T) {
+	assert.Equal(t, 0, Run(Config{Command: []string{"true"}, ParentDeathSignal: syscall.SIGUSR2}))
+	assert.Equal(t, 0, Run(Config{Command: []string{"true"}, ParentDeathSignal: 99, AfterMainExit: ExitAtOnce}),
+		"a signal the kernel refuses is logged, and the child still runs")
+}
+
+func TestRunPausesUntilSIGINTWithNoCommand(t *testing.T) {
+	t.Chdir(t.TempDir()) // pause mode leaves its directory for /
+	code := runInBackground(Config{Pause: true, Verbosity: detail})
+	// Nothing tells when the pause has asked for its signals. Until then the
+	// test's own catch keeps them from killing the test process, and the
+	// test sends again until the pause ends: SIGUSR1 is ignored, SIGINT
+	// ends it.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGINT, syscall.SIGUSR1)
+	var got int
+	require.Eventually(t, func() bool {
+		syscall.Kill(os.Getpid(), syscall.SIGUSR1)
+		syscall.Kill(os.Getpid(), syscall.SIGINT)
+		select {
+		case got = <-code:
+			return true
+		default:
+			return false
+		}
+	}, time.Minute, 10*time.Millisecond, "the pause never ended")
+	assert.Equal(t, 0, got)
+	wd, err := os.Getwd()
+	require.NoError(t, err)
+	assert.Equal(t, "/", wd)
+}
