@@ -3,6 +3,7 @@ package main_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -69,24 +70,6 @@ func readyInFile(t *testing.T, path string) string {
 	return line
 }
 
-// waitForFileLine waits until the file has the line exactly and returns
-// every line up to it.
-func waitForFileLine(t *testing.T, path, want string) []string {
-	t.Helper()
-	var before []string
-	require.Eventually(t, func() bool {
-		lines := fileLines(path)
-		for i, l := range lines {
-			if l == want {
-				before = lines[:i]
-				return true
-			}
-		}
-		return false
-	}, pt.Patience, pt.Poll, "no line %q in %s", want, path)
-	return before
-}
-
 func fileLines(path string) []string {
 	data, _ := os.ReadFile(path)
 	return strings.Split(strings.TrimSpace(string(data)), "\n")
@@ -110,6 +93,41 @@ func signalLines(lines []string) []string {
 		}
 	}
 	return sigs
+}
+
+// waitForSignals waits until the process has reported each of want, in
+// whatever order, and returns the set of signals it has reported.
+func waitForSignals(t *testing.T, p *pt.Process, want ...string) []string {
+	t.Helper()
+	var got []string
+	require.Eventually(t, func() bool {
+		got = sortedSet(signalLines(p.Stdout()))
+		return len(intersect(got, want)) == len(sortedSet(want))
+	}, pt.Patience, pt.Poll, "not all of %v reported on stdout:\n%s", want, strings.Join(p.Stdout(), "\n"))
+	return got
+}
+
+// sortedSet is the set of names, sorted, nil when empty.
+func sortedSet(names []string) []string {
+	var set []string
+	for _, n := range names {
+		if !slices.Contains(set, n) {
+			set = append(set, n)
+		}
+	}
+	slices.Sort(set)
+	return set
+}
+
+// intersect is the set of names in both a and b, sorted, nil when empty.
+func intersect(a, b []string) []string {
+	var both []string
+	for _, n := range a {
+		if slices.Contains(b, n) {
+			both = append(both, n)
+		}
+	}
+	return sortedSet(both)
 }
 
 // killAtEnd makes sure a process the test left running ends with the test.

@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -28,6 +29,14 @@ func signalState(t *testing.T, argv ...string) (blocked, ignored []int) {
 	return blocked, ignored
 }
 
+// ownIgnored is the signals this process ignores.
+func ownIgnored(t *testing.T) []int {
+	t.Helper()
+	st := pt.Status(os.Getpid())
+	require.NotNil(t, st)
+	return pt.SignalSet(st["SigIgn"])
+}
+
 // withSignalState runs the rest of argv with signals blocked and ignored,
 // using perl, which the Debian base system has.
 func withSignalState(block, ignore string) []string {
@@ -41,16 +50,21 @@ func TestChildStartsWithTheCallersSignalState(t *testing.T) {
 	pidone := pt.Pidone(t)
 
 	t.Run("what a direct child of the caller gets, pidone's child gets", func(t *testing.T) {
-		// The test's own children are the control: from a clean parent
-		// they have nothing blocked or ignored, but make, for one, starts
-		// its recipes with signals 32 and 33 ignored.
+		// The test's own children are the control: they start with what
+		// this process was started with, which depends on the caller
+		// (nohup ignores SIGHUP; make starts its recipes with signals 32
+		// and 33 ignored).
 		controlBlocked, controlIgnored := signalState(t)
 		blocked, ignored := signalState(t, pidone, "--")
 		assert.Equal(t, controlBlocked, blocked)
 		assert.Equal(t, controlIgnored, ignored)
-		for _, sig := range append(blocked, ignored...) {
-			assert.Greater(t, sig, 31, "no standard signal is blocked or ignored from a clean parent")
-		}
+		// The expectation is this process's own state as well, not a
+		// clean one: the child ignores exactly what this process ignores
+		// (Go keeps an inherited SIG_IGN only where its children inherit
+		// it too). The blocked mask cannot be read so: the Go runtime
+		// unblocks some signals in its own threads that its children
+		// still start with blocked.
+		assert.Equal(t, ownIgnored(t), ignored, "the child ignores what its caller's caller, this test, ignores")
 	})
 	t.Run("under nohup SIGHUP stays ignored", func(t *testing.T) {
 		_, control := signalState(t, "nohup")
