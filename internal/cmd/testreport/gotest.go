@@ -185,7 +185,12 @@ func (r *reader) entries(part string) []testledger.Entry {
 		}
 		entries = append(entries, e)
 	}
+	seen := map[string]bool{}
 	for _, pkg := range r.pkgFailed {
+		if seen[pkg] {
+			continue // a build failure is reported as it happens and again as the package's end
+		}
+		seen[pkg] = true
 		entries = append(entries, testledger.Entry{Part: part, Name: pkg, Result: testledger.Fail, Reason: "package failed"})
 	}
 	return entries
