@@ -18,6 +18,9 @@ type spawnError struct {
 func (e *spawnError) Error() string { return "cannot run " + e.command + ": " + e.err.Error() }
 func (e *spawnError) Unwrap() error { return e.err }
 
+// shell runs a file that has no "#!" line, as execvp does.
+const shell = "/bin/sh"
+
 // spawn starts argv as pidone's child, with the environment env (nil:
 // pidone's own), and returns its pid. The child is never waited for here:
 // the reaper collects it with everything else.
@@ -27,16 +30,26 @@ func spawn(argv, env []string, attrs *syscall.SysProcAttr) (int, *spawnError) {
 		return 0, &spawnError{argv[0], err}
 	}
 	if env == nil {
-		env = syscall.Environ()
+		env = Environ()
 	}
-	pid, err := syscall.ForkExec(path, argv, &syscall.ProcAttr{
+	attr := &syscall.ProcAttr{
 		Env: env,
 		// The child gets pidone's stdin, stdout and stderr. Other
 		// descriptors pidone inherited without close-on-exec pass through
 		// too, as with a plain exec.
 		Files: []uintptr{0, 1, 2},
 		Sys:   attrs,
-	})
+	}
+	pid, err := syscall.ForkExec(path, argv, attr)
+	if err == syscall.ENOEXEC {
+		// A file the kernel cannot run: a script without "#!". The C
+		// library's execvp, which tini, dumb-init and catatonit start
+		// their child with, runs it with the shell, and so does pidone.
+		pid, err = syscall.ForkExec(shell, append([]string{shell, path}, argv[1:]...), attr)
+		if err != nil {
+			err = syscall.ENOEXEC // the file's failure, not the shell's
+		}
+	}
 	if err != nil {
 		return 0, &spawnError{argv[0], err}
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"syscall"
 
+	supervisor "github.com/pidone/pidone/init"
 	"github.com/pidone/pidone/signals"
 )
 
@@ -43,7 +44,7 @@ var pidonePersonality = personality{
 	version:   func() string { return "pidone " + version + "\n" },
 	versionFd: 1,
 	helpFd:    1,
-	configure: func(args []string) (options, error) { return configure(args, syscall.Environ()) },
+	configure: func(args []string) (options, error) { return configure(args, supervisor.Environ()) },
 	fullHelp:  func() string { return helpText("pidone", pidoneOptions) + environmentHelp(pidoneOptions) },
 }
 

@@ -1,0 +1,84 @@
+package main_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	pt "github.com/pidone/pidone/integration/proctest"
+)
+
+// The edges of issue 14: what the anchors do with inputs pidone's users
+// meet in the wild, and pidone must do the same.
+
+// runWithEnv starts argv with exactly env, duplicates and odd entries
+// included (os/exec would drop them), and returns its exit code and stdout.
+func runWithEnv(t *testing.T, env []string, argv ...string) (int, string) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	devnull, err := os.Open(os.DevNull)
+	require.NoError(t, err)
+	defer devnull.Close()
+	proc, err := os.StartProcess(argv[0], argv, &os.ProcAttr{Env: env, Files: []*os.File{devnull, w, os.Stderr}})
+	w.Close()
+	require.NoError(t, err, "start %v", argv)
+	var out bytes.Buffer
+	copied := make(chan struct{})
+	go func() { out.ReadFrom(r); close(copied) }()
+	done := make(chan *os.ProcessState, 1)
+	go func() { state, _ := proc.Wait(); done <- state }()
+	select {
+	case state := <-done:
+		<-copied
+		return state.ExitCode(), out.String()
+	case <-time.After(pt.Patience):
+		proc.Kill()
+		t.Fatalf("%v did not exit", argv)
+		return -1, ""
+	}
+}
+
+func TestTheChildGetsTheEnvironmentVerbatim(t *testing.T) {
+	env := []string{"DUP=first", "PATH=/usr/bin:/bin", "DUP=second", "NO_EQUALS_SIGN", "EMPTY=", "=value-without-name"}
+	for _, tool := range []string{"tini", "dumb-init", "catatonit"} {
+		t.Run(tool, func(t *testing.T) {
+			sameAsAnchor(t, tool, env, func(t *testing.T, bin string) []string {
+				code, out := runWithEnv(t, env, bin, "--", "/usr/bin/env")
+				require.Equal(t, 0, code)
+				return strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			})
+		})
+	}
+	t.Run("pidone removes its own variables and nothing else", func(t *testing.T) {
+		code, out := runWithEnv(t, append([]string{"PIDONE_GRACE=1s"}, env...), pt.Pidone(t), "--", "/usr/bin/env")
+		require.Equal(t, 0, code)
+		assert.Equal(t, env, strings.Split(strings.TrimSuffix(out, "\n"), "\n"))
+	})
+}
+
+func TestAScriptWithoutAShebangRunsWithTheShell(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "entrypoint.sh")
+	require.NoError(t, os.WriteFile(script, []byte("echo \"ran with $# args: $*\"\nexit 5\n"), 0o755))
+	// The exit code and what the script printed.
+	want := "5: ran with 2 args: a b\n"
+	run := func(t *testing.T, bin, command string) string {
+		code, out := runWithEnv(t, []string{"PATH=" + dir + ":/usr/bin:/bin"}, bin, "--", command, "a", "b")
+		return strconv.Itoa(code) + ": " + out
+	}
+	for _, tool := range []string{"tini", "dumb-init", "catatonit"} {
+		t.Run(tool, func(t *testing.T) {
+			sameAsAnchor(t, tool, want, func(t *testing.T, bin string) string { return run(t, bin, "entrypoint.sh") })
+		})
+	}
+	t.Run("pidone, found in PATH", func(t *testing.T) { assert.Equal(t, want, run(t, pt.Pidone(t), "entrypoint.sh")) })
+	t.Run("pidone, given its path", func(t *testing.T) { assert.Equal(t, want, run(t, pt.Pidone(t), script)) })
+}
