@@ -26,8 +26,9 @@ import (
 
 // intake collects the signals that have arrived and not yet been taken.
 type intake struct {
-	pending atomic.Uint64 // bit N set: signal N arrived since the last take
-	wake    chan struct{} // holds one token while pending may be non-empty
+	pending  atomic.Uint64 // bit N set: signal N arrived since the last take
+	wake     chan struct{} // holds one token while pending may be non-empty
+	listened uint64        // bit N set: signal N is asked for
 }
 
 func newIntake() *intake {
@@ -38,11 +39,15 @@ func newIntake() *intake {
 // take, rather than acted on by the runtime's default.
 func (in *intake) listen(sigs []syscall.Signal) {
 	for _, sig := range sigs {
+		in.listened |= 1 << (uint(sig) - 1)
 		arrived := make(chan os.Signal, 1)
 		signal.Notify(arrived, sig)
 		go in.relay(sig, arrived)
 	}
 }
+
+// asked reports whether sig is listened for.
+func (in *intake) asked(sig syscall.Signal) bool { return in.listened&(1<<(uint(sig)-1)) != 0 }
 
 // relay marks sig pending each time it arrives. The bit is set before the
 // wake token is offered, and take clears the bits after the token is taken,

@@ -21,7 +21,8 @@ import (
 //	starting     start failed                  done         log, exit(start failure code)
 //	any live     SIGCHLD                       same         reap
 //	any live     signal pidone never forwards  same         log
-//	any live     a signal pidone caused itself same         log (not forwarded)
+//	any live     a signal pidone caused itself same         log (not forwarded): the hangup of a
+//	                                                        released terminal, a log write's SIGPIPE
 //	running      stop signal                   stopping     forward, timer(stop timeout)
 //	running      stop signal, stop delay       stopDelayed  timer(stop delay), log
 //	stopDelayed  stop signal again             stopping     forward, timer(stop timeout)
@@ -191,7 +192,7 @@ func (m *machine) onSignal(sig syscall.Signal) {
 		m.logDetail("not forwarding", signals.Name(sig))
 	case m.unasked[sig] > 0:
 		m.unasked[sig]--
-		m.logDetail("not forwarding", signals.Name(sig), "caused by releasing the terminal")
+		m.logDetail("not forwarding", signals.Name(sig)+": pidone caused it itself")
 	case sig == m.cfg.stopSignal():
 		m.onStopSignal(sig)
 	default:

@@ -14,7 +14,7 @@ import (
 // asks. Every decision is the machine's; what is here is the system calls.
 type supervisor struct {
 	cfg     Config
-	log     logger
+	log     *logger
 	machine *machine
 	intake  *intake // the signals that have arrived and not yet been handled
 
@@ -29,10 +29,17 @@ type supervisor struct {
 func Run(cfg Config) int {
 	s := &supervisor{
 		cfg:    cfg,
-		log:    logger{verbosity: cfg.Verbosity, name: cfg.Name},
+		log:    &logger{verbosity: cfg.Verbosity, name: cfg.Name},
 		intake: newIntake(),
 	}
 	s.machine = newMachine(&s.cfg, syscall.Getpid() == 1)
+	s.log.brokenPipe = func() {
+		// Only a SIGPIPE pidone listens for reaches the intake: one the
+		// caller ignored is not asked for until the child has started.
+		if s.intake.asked(syscall.SIGPIPE) {
+			s.machine.expectUnasked(syscall.SIGPIPE)
+		}
+	}
 
 	// Ask for signals before anything can send one: before the child
 	// exists, a SIGTERM to PID 1 with no handler would be dropped, and a

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -81,4 +82,43 @@ func TestAScriptWithoutAShebangRunsWithTheShell(t *testing.T) {
 	}
 	t.Run("pidone, found in PATH", func(t *testing.T) { assert.Equal(t, want, run(t, pt.Pidone(t), "entrypoint.sh")) })
 	t.Run("pidone, given its path", func(t *testing.T) { assert.Equal(t, want, run(t, pt.Pidone(t), script)) })
+}
+
+func TestALogLineToABrokenStderrCostsTheChildNothing(t *testing.T) {
+	dir := t.TempDir()
+	ready, got := filepath.Join(dir, "ready"), filepath.Join(dir, "got")
+	// stderr is a pipe whose reader has gone: every log line pidone writes
+	// fails with EPIPE and raises SIGPIPE in pidone.
+	r, brokenStderr, err := os.Pipe()
+	require.NoError(t, err)
+	r.Close()
+	defer brokenStderr.Close()
+	// The child's own stderr is /dev/null: the shell reports on stderr a
+	// sleep killed by the forwarded SIGTERM, which on the broken pipe would
+	// raise a SIGPIPE of its own.
+	child := `exec 2>/dev/null; trap 'echo PIPE >>` + got + `' PIPE; trap 'echo TERM >>` + got + `; exit 7' TERM; touch ` + ready + `; while :; do sleep 0.01; done`
+	for _, bin := range []struct{ name, path string }{{"pidone -vv", pt.Pidone(t)}, {"pidone as tini -vvv", pidoneAs(t, "tini")}} {
+		t.Run(bin.name, func(t *testing.T) {
+			os.Remove(ready)
+			os.Remove(got)
+			args := []string{bin.path, "-vv", "--", "/bin/sh", "-c", child}
+			if strings.Contains(bin.name, "tini") {
+				args[1] = "-vvv"
+			}
+			proc, err := os.StartProcess(args[0], args, &os.ProcAttr{Env: os.Environ(), Files: []*os.File{nil, nil, brokenStderr}})
+			require.NoError(t, err)
+			done := make(chan int, 1)
+			go func() { state, _ := proc.Wait(); done <- state.ExitCode() }()
+			require.Eventually(t, func() bool { _, err := os.Stat(ready); return err == nil }, pt.Patience, pt.Poll)
+			require.NoError(t, proc.Signal(syscall.SIGTERM))
+			select {
+			case code := <-done:
+				assert.Equal(t, 7, code, "the child's own exit code")
+			case <-time.After(pt.Patience):
+				proc.Kill()
+				t.Fatal("pidone did not exit")
+			}
+			assert.Equal(t, []string{"TERM"}, fileLines(got), "the child saw only the SIGTERM sent to pidone, no SIGPIPE of pidone's own")
+		})
+	}
 }
