@@ -11,9 +11,10 @@ import (
 	"github.com/pidone/pidone/signals"
 )
 
-// This file is the one system call pidone writes out by hand:
-// golang.org/x/sys/unix has no wrapper for rt_sigaction, nor a type for
-// the struct it fills. The build constraint lists the architectures whose
+// This file holds the one kernel interface golang.org/x/sys/unix does not
+// describe: it has no wrapper for rt_sigaction and no type for the struct
+// it fills, so the struct and SIG_IGN are spelled out here, and nowhere
+// else in pidone. The build constraint lists the architectures whose
 // layout kernelSigaction follows: a build for any other (mips, whose
 // struct starts with the flags) stops at "undefined: kernelSigaction"
 // rather than read the wrong field. sigaction_test.go checks the layout
