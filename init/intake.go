@@ -14,7 +14,9 @@ import (
 // through linknamed runtime functions, on a thread-locked main goroutine
 // that timers woke with a self-sent SIGCHLD; under CPU load that
 // combination sometimes left a delivered SIGTERM or SIGCHLD unread (issue
-// 15). Nothing in Go promises that it works, so it is gone.
+// 15). Nothing in Go promises that it works, so it is gone, and
+// intake_test.go fails when a second reader appears: another package or
+// file that imports os/signal, or a //go:linkname anywhere in the module.
 //
 // os/signal hands each signal to a channel without blocking, and drops it
 // when the channel is full. With one shared channel, a storm of one signal

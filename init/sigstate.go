@@ -1,9 +1,6 @@
 package supervisor
 
-import (
-	"syscall"
-	"unsafe"
-)
+import "syscall"
 
 // The child must start with the signal state pidone's caller gave pidone:
 // under nohup, SIGHUP ignored; in a container, nothing ignored and nothing
@@ -23,33 +20,17 @@ import (
 //     SIG_IGN for SIGHUP, SIGINT and the job-control signals, which covers
 //     nohup, a shell's background job, and `trap '' INT`.
 
-// sigIgn is the SIG_IGN disposition.
-const sigIgn = 1
-
-// kernelSigaction is the start of the kernel's struct sigaction: on every
-// architecture pidone is built for the handler comes first. The buffer is
-// larger than any of them.
-type kernelSigaction struct {
-	handler uintptr
-	rest    [7]uint64
-}
-
 // ignoredAtStart returns the signals among sigs whose disposition is SIG_IGN.
 func ignoredAtStart(sigs []syscall.Signal) []syscall.Signal {
 	var ignored []syscall.Signal
 	for _, sig := range sigs {
 		var old kernelSigaction
-		_, _, errno := syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, uintptr(sig), 0,
-			uintptr(unsafe.Pointer(&old)), sigsetBytes, 0, 0)
-		if errno == 0 && old.handler == sigIgn {
+		if readSigaction(sig, &old) == nil && old.handler == sigIgn {
 			ignored = append(ignored, sig)
 		}
 	}
 	return ignored
 }
-
-// sigsetBytes is the size of the kernel's sigset_t: 64 signals.
-const sigsetBytes = 8
 
 // without returns the signals of all that are not in some.
 func without(all, some []syscall.Signal) []syscall.Signal {

@@ -1,9 +1,6 @@
 package supervisor
 
-import (
-	"syscall"
-	"unsafe"
-)
+import "golang.org/x/sys/unix"
 
 // terminal is how the child relates to the terminal on pidone's stdin.
 type terminal int
@@ -20,14 +17,14 @@ const (
 // where pidone must carry on without one.
 func probeTerminal() terminal {
 	// TIOCGPGRP succeeds only on our own controlling terminal.
-	foreground, err := ioctlGetInt(0, syscall.TIOCGPGRP)
+	foreground, err := ioctlGetPid(0, unix.TIOCGPGRP)
 	if err != nil {
 		return noTerminal
 	}
-	if session, err := ioctlGetInt(0, syscall.TIOCGSID); err == nil && session == syscall.Getpid() {
+	if session, err := ioctlGetPid(0, unix.TIOCGSID); err == nil && session == unix.Getpid() {
 		return ownTerminal
 	}
-	if foreground == syscall.Getpgrp() {
+	if foreground == unix.Getpgrp() {
 		return sharedForeground
 	}
 	return sharedBackground
@@ -39,25 +36,18 @@ func probeTerminal() terminal {
 // pidone's own group when it is there: the caller must not forward those two
 // (dumb-init issue #136). It reports whether they are on their way.
 func releaseTerminal() (hangupSent bool, err error) {
-	foreground, _ := ioctlGetInt(0, syscall.TIOCGPGRP)
-	if err := ioctl(0, syscall.TIOCNOTTY, 0); err != nil {
+	foreground, _ := ioctlGetPid(0, unix.TIOCGPGRP)
+	if err := unix.IoctlSetInt(0, unix.TIOCNOTTY, 0); err != nil {
 		return false, err
 	}
-	return foreground == syscall.Getpgrp(), nil
+	return foreground == unix.Getpgrp(), nil
 }
 
-// ioctlGetInt and ioctl are the two terminal calls pidone makes, written
-// against package syscall: golang.org/x/sys/unix would pull in package time
-// and reflect, 120 KB, for them.
-func ioctlGetInt(fd int, req uintptr) (int, error) {
-	var value int32
-	err := ioctl(fd, req, uintptr(unsafe.Pointer(&value)))
-	return int(value), err
-}
-
-func ioctl(fd int, req, arg uintptr) error {
-	if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), req, arg); errno != 0 {
-		return errno
-	}
-	return nil
+// ioctlGetPid reads the pid_t that TIOCGPGRP and TIOCGSID write. The
+// kernel writes 32 bits: unix.IoctlGetInt would read them into a 64-bit
+// int, which on a big-endian machine such as s390x puts the pid in the
+// upper half (golang/go#60429). unix.IoctlGetUint32 reads exactly 32.
+func ioctlGetPid(fd int, req uint) (int, error) {
+	pid, err := unix.IoctlGetUint32(fd, req)
+	return int(int32(pid)), err
 }

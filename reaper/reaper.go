@@ -10,12 +10,12 @@
 // Reap passes on.
 package reaper
 
-import "syscall"
+import "golang.org/x/sys/unix"
 
 // Exit is how one reaped process ended.
 type Exit struct {
 	Pid    int
-	Status syscall.WaitStatus
+	Status unix.WaitStatus
 }
 
 // signalExitOffset is the shell's convention: a process killed by signal N
@@ -38,10 +38,10 @@ func (e Exit) Code() int {
 // orphans costs no memory.
 func Reap(reaped func(Exit)) (running bool) {
 	for {
-		var status syscall.WaitStatus
-		pid, err := syscall.Wait4(-1, &status, syscall.WNOHANG, nil)
+		var status unix.WaitStatus
+		pid, err := unix.Wait4(-1, &status, unix.WNOHANG, nil)
 		switch {
-		case err == syscall.EINTR:
+		case err == unix.EINTR:
 			// wait4 does not restart by itself when a signal handler runs,
 			// and the Go runtime's handler runs often.
 			continue

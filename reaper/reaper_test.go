@@ -8,20 +8,21 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 )
 
 func TestExitCodeFollowsTheShell(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		status syscall.WaitStatus
+		status unix.WaitStatus
 		want   int
 	}{
 		{"exit 0", 0 << 8, 0},
 		{"exit 7", 7 << 8, 7},
 		{"exit 255", 255 << 8, 255},
-		{"killed by SIGTERM", syscall.WaitStatus(syscall.SIGTERM), 143},
-		{"killed by SIGKILL", syscall.WaitStatus(syscall.SIGKILL), 137},
-		{"killed by SIGSEGV with a core dump", syscall.WaitStatus(syscall.SIGSEGV) | 0x80, 139},
+		{"killed by SIGTERM", unix.WaitStatus(unix.SIGTERM), 143},
+		{"killed by SIGKILL", unix.WaitStatus(unix.SIGKILL), 137},
+		{"killed by SIGSEGV with a core dump", unix.WaitStatus(unix.SIGSEGV) | 0x80, 139},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.want, Exit{Status: tc.status}.Code())
@@ -39,6 +40,10 @@ func TestMain(m *testing.M) {
 }
 
 func helper() int {
+	// The negative control: a fresh process is no subreaper.
+	if on, err := IsSubreaper(); err != nil || on {
+		return 9
+	}
 	if err := BecomeSubreaper(); err != nil {
 		return 10
 	}

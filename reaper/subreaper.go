@@ -1,36 +1,30 @@
 package reaper
 
 import (
-	"syscall"
 	"unsafe"
-)
 
-// prctl options, the same on every Linux architecture. They are spelled
-// out here because package syscall lacks them on some architectures, and
-// golang.org/x/sys/unix would more than double the size of this package's
-// users for two numbers.
-const (
-	prSetChildSubreaper = 36
-	prGetChildSubreaper = 37
+	"golang.org/x/sys/unix"
 )
 
 // BecomeSubreaper makes this process a child subreaper: orphans among its
 // descendants are reparented to it rather than to PID 1, so a supervisor
 // that is not PID 1 can still reap them.
 func BecomeSubreaper() error {
-	return prctl(prSetChildSubreaper, 1)
+	return unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 }
 
 // IsSubreaper reports whether this process is a child subreaper.
 func IsSubreaper() (bool, error) {
+	// The kernel writes a C int through the pointer: flag is 32 bits, so
+	// the value lands right on big-endian machines too. The pointer turns
+	// into a uintptr inside the call to RawSyscall, a function written in
+	// assembly, for which Go keeps flag alive and in place until the call
+	// returns (unsafe.Pointer rule 4). unix.Prctl is Go code and gives no
+	// such promise for a pointer passed to it as a uintptr.
 	var flag int32
-	err := prctl(prGetChildSubreaper, uintptr(unsafe.Pointer(&flag)))
-	return flag != 0, err
-}
-
-func prctl(option int, arg uintptr) error {
-	if _, _, errno := syscall.RawSyscall(syscall.SYS_PRCTL, uintptr(option), arg, 0); errno != 0 {
-		return errno
+	_, _, errno := unix.RawSyscall(unix.SYS_PRCTL, unix.PR_GET_CHILD_SUBREAPER, uintptr(unsafe.Pointer(&flag)), 0)
+	if errno != 0 {
+		return false, errno
 	}
-	return nil
+	return flag != 0, nil
 }

@@ -1,6 +1,10 @@
 package signals
 
-import "syscall"
+import (
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
 
 // neverForwarded names the signals pidone catches, or could be sent, but
 // must not pass on, each with the reason.
@@ -44,16 +48,16 @@ func Catchable() []syscall.Signal {
 
 // ToProcess sends sig to one process.
 func ToProcess(pid int, sig syscall.Signal) error {
-	return syscall.Kill(pid, sig)
+	return unix.Kill(pid, sig)
 }
 
 // ToGroup sends sig to every process in the process group pgid.
 func ToGroup(pgid int, sig syscall.Signal) error {
-	return syscall.Kill(-pgid, sig)
+	return unix.Kill(-pgid, sig)
 }
 
 // ToAll sends sig to every process this process may signal except itself:
 // for PID 1, every other process in its PID namespace.
 func ToAll(sig syscall.Signal) error {
-	return syscall.Kill(-1, sig)
+	return unix.Kill(-1, sig)
 }

@@ -40,7 +40,7 @@ var dumbInitOptions = []option{
 	// child stays in pidone's process group.
 	{short: 'c', long: "single-child", help: "no new session: signals go to the child alone",
 		apply: func(o *options, _ string) error { singleChildDumbInit(o); return nil }},
-	pidoneOptions[1], // -r, --rewrite
+	pidoneOption("rewrite"), // -r FROM:TO, pidone's own
 	{short: 'v', long: "verbose", help: "log every signal and reaped process to stderr",
 		apply: func(o *options, _ string) error { o.config.Verbosity = 2; return nil }},
 	{short: 'h', long: "help", help: "show this help and exit",

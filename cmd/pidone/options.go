@@ -58,6 +58,18 @@ var pidoneOptions = []option{
 		apply: func(o *options, _ string) error { o.version = true; return nil }},
 }
 
+// pidoneOption is the option of pidone's own table with the long name
+// long, for a personality that shares it. A name not in the table is a
+// mistake in the program, which panics as it starts.
+func pidoneOption(long string) option {
+	for _, opt := range pidoneOptions {
+		if opt.long == long {
+			return opt
+		}
+	}
+	panic("pidone has no option --" + long)
+}
+
 // defaultOptions are pidone's options before the command line is read.
 func defaultOptions() options {
 	return options{config: supervisor.Config{Grace: supervisor.DefaultGrace}}
