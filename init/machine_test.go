@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/pidone/pidone/reaper"
 	"github.com/pidone/pidone/signals"
@@ -28,7 +29,7 @@ func fire(t timer) event         { return event{kind: timerFired, timer: t} }
 
 // mainExited is a reap that found the main child ended with status, and
 // others still running or not.
-func mainExited(status syscall.WaitStatus, othersLeft bool) event {
+func mainExited(status unix.WaitStatus, othersLeft bool) event {
 	return event{kind: reaped, mainExit: &reaper.Exit{Pid: child, Status: status}, othersLeft: othersLeft}
 }
 
@@ -41,13 +42,13 @@ func rewriting(from, to syscall.Signal) (r signals.Rewrite) {
 func othersReaped(othersLeft bool) event { return event{kind: reaped, othersLeft: othersLeft} }
 
 // exited and killedBy are wait statuses.
-func exited(code int) syscall.WaitStatus           { return syscall.WaitStatus(code << 8) }
-func killedBy(s syscall.Signal) syscall.WaitStatus { return syscall.WaitStatus(s) }
-func toGroup(s syscall.Signal) action              { return action{verb: forwardToGroup, sig: s, pid: child} }
-func toChild(s syscall.Signal) action              { return action{verb: forwardToChild, sig: s, pid: child} }
-func toRest(s syscall.Signal) action               { return action{verb: killRest, sig: s} }
-func timerFor(t timer, d Duration) action          { return action{verb: startTimer, timer: t, after: d} }
-func exitWith(code int) action                     { return action{verb: exit, code: code} }
+func exited(code int) unix.WaitStatus           { return unix.WaitStatus(code << 8) }
+func killedBy(s syscall.Signal) unix.WaitStatus { return unix.WaitStatus(s) }
+func toGroup(s syscall.Signal) action           { return action{verb: forwardToGroup, sig: s, pid: child} }
+func toChild(s syscall.Signal) action           { return action{verb: forwardToChild, sig: s, pid: child} }
+func toRest(s syscall.Signal) action            { return action{verb: killRest, sig: s} }
+func timerFor(t timer, d Duration) action       { return action{verb: startTimer, timer: t, after: d} }
+func exitWith(code int) action                  { return action{verb: exit, code: code} }
 func withoutLogs(actions []action) (kept []action) {
 	for _, a := range actions {
 		if a.verb != writeLog {
