@@ -25,9 +25,12 @@ export GOEXPERIMENT GOFLAGS
 REPORT  := $(abspath bin/testreport)
 GOTEST   = GO=$(GO) $(REPORT) gotest
 CHECK    = $(REPORT) run
-TEST_PARTS := lint unit torture-quick integration release-test qemu-test examples-test install-test
+TEST_PARTS := lint unit next-go torture-quick integration release-test qemu-test examples-test install-test
 
-.PHONY: build setup test unit pidns lint demo clean engine images integration
+# The newest Go the module proxy serves; next-go runs the tests on it too.
+NEXT_GO := go1.27.3
+
+.PHONY: build setup test unit next-go pidns lint demo clean engine images integration
 
 ## build: the static binary, bin/pidone
 build: bin/pidone
@@ -58,6 +61,11 @@ $(REPORT): $(wildcard internal/cmd/testreport/*.go internal/testledger/*.go) go.
 ## unit: the Go tests, including the ones that run pidone as PID 1 of a new PID namespace
 unit: $(REPORT)
 	@$(GOTEST) unit -count=1 ./...
+
+## next-go: the unit and process tests again on the newest Go ($(NEXT_GO)),
+## which the go command fetches from the module proxy the first time
+next-go: $(REPORT)
+	@GOTOOLCHAIN=$(NEXT_GO) $(GOTEST) $(NEXT_GO) -count=1 ./init/ ./reaper/ ./signals/ ./cmd/pidone/
 
 ## lint: gofmt, go vet, staticcheck
 lint: $(REPORT)

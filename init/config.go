@@ -39,7 +39,7 @@ type Config struct {
 	Env []string
 
 	// The fields below let pidone stand in for tini, dumb-init and
-	// catatonit (see personality.go); their zero values are pidone's own
+	// catatonit (cmd/pidone says which sets which); their zero values are pidone's own
 	// behaviour.
 
 	// Session is where the child is started: a new session (the zero
@@ -88,3 +88,27 @@ func (c *Config) stopSignal() syscall.Signal {
 	}
 	return c.StopSignal
 }
+
+// What the personalities change. pidone installed as tini, dumb-init or
+// catatonit takes that tool's habits, so that swapping the binary changes
+// nothing a container can see. Each habit is one Config field; the command
+// line package says which personality sets which.
+
+// Session says where the child is started relative to pidone.
+type Session int
+
+const (
+	NewSession Session = iota // a session and process group of its own, with the terminal pidone lets go of (pidone, dumb-init)
+	OwnGroup                  // a process group of its own in pidone's session, in the terminal's foreground (tini, catatonit)
+	SameGroup                 // pidone's own process group and session (dumb-init -c, DUMB_INIT_SETSID=0)
+)
+
+// Aftermath says what happens to the other processes when the main child
+// has exited.
+type Aftermath int
+
+const (
+	DrainRest         Aftermath = iota // SIGTERM, the grace period, SIGKILL, then exit (pidone)
+	TermGroupThenExit                  // one SIGTERM, rewritten, to the child's group, then exit at once (dumb-init)
+	ExitAtOnce                         // exit at once; as PID 1 the kernel then kills the rest (tini, catatonit)
+)

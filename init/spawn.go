@@ -56,6 +56,25 @@ func spawn(argv, env []string, attrs *syscall.SysProcAttr) (int, *spawnError) {
 	return pid, nil
 }
 
+// childAttributesFor is childAttributes for the session the personality
+// asks for.
+func childAttributesFor(session Session, term terminal) *syscall.SysProcAttr {
+	switch session {
+	case SameGroup:
+		// Nothing: the child shares pidone's group, session and terminal.
+		return &syscall.SysProcAttr{}
+	case OwnGroup:
+		if term == ownTerminal || term == sharedForeground {
+			// The child's group takes the terminal's foreground from
+			// inside the child, with signals blocked, so that no SIGTTOU
+			// stops it; pidone stays the session leader in the background.
+			return &syscall.SysProcAttr{Setpgid: true, Foreground: true, Ctty: 0}
+		}
+		return &syscall.SysProcAttr{Setpgid: true}
+	}
+	return childAttributes(term)
+}
+
 // childAttributes chooses where the child lives: in a session of its own,
 // so that its process group can be signalled as a whole and nothing it does
 // to its terminal reaches pidone.

@@ -5,6 +5,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/pidone/pidone/reaper"
 	"github.com/pidone/pidone/signals"
 )
@@ -101,6 +103,17 @@ func (s *supervisor) start(ignored []syscall.Signal) (int, *spawnError) {
 	}
 
 	return spawn(s.cfg.Command, s.cfg.Env, childAttributesFor(s.cfg.Session, term))
+}
+
+// askForParentDeathSignal has the kernel send pidone sig when pidone's
+// parent dies; pidone then handles it as any signal it receives.
+func (s *supervisor) askForParentDeathSignal() {
+	if s.cfg.ParentDeathSignal == 0 {
+		return
+	}
+	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(s.cfg.ParentDeathSignal), 0, 0, 0); err != nil {
+		s.log.error("cannot ask for", signals.Name(s.cfg.ParentDeathSignal), "on the death of the parent:", err.Error())
+	}
 }
 
 // supervise is the main loop: it waits for a signal or a timer, steps the

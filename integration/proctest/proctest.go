@@ -55,8 +55,11 @@ func built(t testing.TB, name string) string {
 			"github.com/pidone/pidone/cmd/pidone":                    "pidone",
 			"github.com/pidone/pidone/integration/proctest/sigchild": "sigchild",
 		} {
-			cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(binDir, out), pkg)
-			cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+			cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w -buildid=", "-o", filepath.Join(binDir, out), pkg)
+			cmd.Env, buildErr = shippedBuildEnv()
+			if buildErr != nil {
+				return
+			}
 			if msg, err := cmd.CombinedOutput(); err != nil {
 				buildErr = errors.New("go build " + pkg + ": " + err.Error() + "\n" + string(msg))
 				return
@@ -65,6 +68,37 @@ func built(t testing.TB, name string) string {
 	})
 	require.NoError(t, buildErr)
 	return filepath.Join(binDir, name)
+}
+
+// shippedBuildEnv is the environment for go build that builds pidone as
+// it ships (release/build.env), whether the tests run from make or from a
+// plain go test: build.env's GOEXPERIMENT and GOFLAGS first, the caller's
+// own after them, as the Makefile does.
+func shippedBuildEnv() ([]string, error) {
+	root, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return nil, errors.New("go env GOMOD: " + err.Error())
+	}
+	settings, err := os.ReadFile(filepath.Join(filepath.Dir(strings.TrimSpace(string(root))), "release", "build.env"))
+	if err != nil {
+		return nil, err
+	}
+	env := append(os.Environ(), "CGO_ENABLED=0")
+	for _, line := range strings.Split(string(settings), "\n") {
+		key, value, ok := strings.Cut(line, "=")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		separator := " "
+		if key == "GOEXPERIMENT" {
+			separator = ","
+		}
+		if caller := os.Getenv(key); caller != "" && !strings.Contains(caller, value) {
+			value += separator + caller
+		}
+		env = append(env, key+"="+value)
+	}
+	return env, nil
 }
 
 // markerVariable marks every process a test starts, and their
