@@ -18,6 +18,32 @@ import (
 // intake_test.go fails when a second reader appears: another package or
 // file that imports os/signal, or a //go:linkname anywhere in the module.
 //
+// This file is also the one door to what pidone assumes of the Go runtime
+// beyond its documentation. Each assumption, what Go does not promise, and
+// how a change would show:
+//
+//   - The runtime installs its own handler for every signal before main;
+//     until os/signal is asked for one, the runtime's default applies
+//     (SIGTERM: exit 2, SIGQUIT: a stack dump). Documented as behaviour,
+//     not the timing: pidone asks for every signal first thing in Run. A
+//     change would show in the start-up window (bench, issue 14).
+//   - The runtime keeps SIGPROF and signals 32 to 34 for itself and never
+//     hands them to os/signal; signal 34 stays at the kernel's default.
+//     Not promised: signals.Catchable leaves them out, and a runtime that
+//     delivered them would only make them forwardable.
+//   - The runtime sends SIGURG to its own threads to preempt goroutines,
+//     so pidone never forwards SIGURG (signals/forward.go). Not promised
+//     which signal it uses: a change would make the torture check
+//     sigstate fail (the child must see no SIGURG).
+//   - A write to fd 2 with syscall.Write that fails with EPIPE raises a
+//     SIGPIPE that the runtime passes to os/signal like any other, and
+//     does not end the program (only package os's own writes to fds 1
+//     and 2 do that). log.go relies on it; cmd/pidone's test of a broken
+//     stderr fails if that changes.
+//   - A signal the caller ignored stays ignored until os/signal is asked
+//     for it, so the child inherits SIG_IGN when pidone asks only after
+//     the child has started. Documented in os/signal.
+//
 // os/signal hands each signal to a channel without blocking, and drops it
 // when the channel is full. With one shared channel, a storm of one signal
 // could fill it and make a different signal that follows be dropped. So
