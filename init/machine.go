@@ -30,7 +30,9 @@ import (
 //	stopping     stop timeout, main running    killing      kill rest
 //	(others)     stop delay over / timeout     same         log: its moment has passed
 //	running ...  any other signal              same         forward (+ stop self, dumb-init's job control)
-//	running ...  reaped, main exited, drain    draining     kill rest(SIGTERM), timer(grace)
+//	running ...  reaped, main exited, drain    draining     kill rest(SIGTERM), timer(grace); after
+//	                                                        the stop signal went to the group, its
+//	                                                        members are spared the SIGTERM
 //	running ...  reaped, main exited, drain,
 //	             no grace or killing already   killing      kill rest(SIGKILL)
 //	running ...  reaped, main exited, none left done        exit(child's code)
@@ -99,14 +101,17 @@ const (
 
 // action is what the loop must do.
 type action struct {
-	verb  verb
-	sig   syscall.Signal
-	pid   int      // forwardToChild, forwardToGroup, signalGroup
-	timer timer    // startTimer
-	after Duration // startTimer
-	level int      // log
-	words []string // log
-	code  int      // exit
+	verb verb
+	sig  syscall.Signal
+	pid  int // forwardToChild, forwardToGroup, signalGroup
+	// spareGroup, for killRest, is a process group left out: it had the
+	// stop signal already. 0 spares none.
+	spareGroup int
+	timer      timer    // startTimer
+	after      Duration // startTimer
+	level      int      // log
+	words      []string // log
+	code       int      // exit
 }
 
 type verb int
@@ -132,6 +137,11 @@ type machine struct {
 
 	mainRunning bool        // the main child has been started and not yet reaped
 	childExit   reaper.Exit // how the main child ended
+
+	// stopReachedGroup: the stop signal went to the child's whole group,
+	// so the drain owes its members the grace period, not a second SIGTERM:
+	// many servers read a second one as "stop now, skip the cleanup".
+	stopReachedGroup bool
 
 	// unasked counts signals the kernel sends pidone itself as a side
 	// effect of what pidone did, which the child must not see.
@@ -240,7 +250,7 @@ func (m *machine) onStopSignal(sig syscall.Signal) {
 func (m *machine) forwardStop() {
 	m.state = stopping
 	sig := m.cfg.stopSignal()
-	m.forward(sig)
+	m.stopReachedGroup = m.forward(sig) == forwardToGroup
 	if _, sent := m.cfg.Rewrite.Apply(sig); sent && m.cfg.StopTimeout > 0 {
 		m.do(action{verb: startTimer, timer: stopTimeoutTimer, after: m.cfg.StopTimeout})
 		m.log(lifecycle, "main child has", m.cfg.StopTimeout.String(), "to exit before SIGKILL")
@@ -248,22 +258,25 @@ func (m *machine) forwardStop() {
 }
 
 // forward passes sig on, rewritten, to the child's group, or with -c to the
-// child alone while it runs.
-func (m *machine) forward(sig syscall.Signal) {
+// child alone while it runs, and says which it did.
+func (m *machine) forward(sig syscall.Signal) (how verb) {
 	out, ok := m.cfg.Rewrite.Apply(sig)
 	switch {
 	case !ok:
 		m.logDetail("dropping", signals.Name(sig))
+		return writeLog
 	case m.cfg.SingleChild && m.mainRunning:
 		if m.logs(detail) { // the words cost more than the kill
 			m.log(detail, "forwarding", signals.Name(out), "to pid", strconv.Itoa(m.child))
 		}
 		m.do(action{verb: forwardToChild, sig: out, pid: m.child})
+		return forwardToChild
 	default:
 		if m.logs(detail) {
 			m.log(detail, "forwarding", signals.Name(out), "to group", strconv.Itoa(m.child))
 		}
 		m.do(action{verb: forwardToGroup, sig: out, pid: m.child})
+		return forwardToGroup
 	}
 }
 
@@ -334,6 +347,11 @@ func (m *machine) onMainExit(othersLeft bool) {
 		// After the stop timeout's SIGKILL there is no grace left to give.
 		m.log(lifecycle, "main child gone, killing what is left")
 		m.killRest()
+	case m.stopReachedGroup:
+		m.state = draining
+		m.log(lifecycle, "main child gone, sending SIGTERM to what is left outside its group, SIGKILL to all in", m.cfg.Grace.String())
+		m.do(action{verb: killRest, sig: syscall.SIGTERM, spareGroup: m.child})
+		m.do(action{verb: startTimer, timer: graceTimer, after: m.cfg.Grace})
 	default:
 		m.state = draining
 		m.log(lifecycle, "main child gone, sending SIGTERM to what is left, SIGKILL in", m.cfg.Grace.String())

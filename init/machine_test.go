@@ -211,6 +211,23 @@ func TestTheDrain(t *testing.T) {
 		assert.Empty(t, do(m, othersReaped(true)), "one of them ended, others remain")
 		assert.Equal(t, []action{exitWith(3)}, do(m, othersReaped(false)), "the last one ended")
 	})
+	t.Run("after the stop signal went to the group, the drain spares its members a second SIGTERM", func(t *testing.T) {
+		m := runningMachine(Config{Grace: 2 * Second})
+		do(m, sig(syscall.SIGTERM))
+		assert.Equal(t, []action{{verb: killRest, sig: syscall.SIGTERM, spareGroup: child}, timerFor(graceTimer, 2*Second)},
+			do(m, mainExited(exited(0), true)))
+		assert.Equal(t, []action{toRest(syscall.SIGKILL)}, do(m, fire(graceTimer)), "SIGKILL spares nobody")
+	})
+	t.Run("after the stop signal went to the child alone, the group still gets SIGTERM", func(t *testing.T) {
+		m := runningMachine(Config{Grace: 2 * Second, SingleChild: true})
+		do(m, sig(syscall.SIGTERM))
+		assert.Equal(t, []action{toRest(syscall.SIGTERM), timerFor(graceTimer, 2*Second)}, do(m, mainExited(exited(0), true)))
+	})
+	t.Run("a stop signal that a rule dropped spares nobody", func(t *testing.T) {
+		m := runningMachine(Config{Grace: 2 * Second, Rewrite: rewriting(syscall.SIGTERM, signals.Drop)})
+		do(m, sig(syscall.SIGTERM))
+		assert.Equal(t, []action{toRest(syscall.SIGTERM), timerFor(graceTimer, 2*Second)}, do(m, mainExited(exited(0), true)))
+	})
 	t.Run("when the grace period is over, SIGKILL, and again for every late orphan", func(t *testing.T) {
 		m := runningMachine(Config{Grace: Second})
 		do(m, mainExited(exited(0), true))
@@ -313,7 +330,7 @@ func TestTheLog(t *testing.T) {
 			"SIGTERM received: forwarding it in 1s",
 			"stop delay over: forwarding SIGTERM",
 			"main child 42 exited with code 0",
-			"main child gone, sending SIGTERM to what is left, SIGKILL in 1s",
+			"main child gone, sending SIGTERM to what is left outside its group, SIGKILL to all in 1s",
 			"grace period over, sending SIGKILL to what is left",
 			"exiting with code 0",
 		}, lines)

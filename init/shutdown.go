@@ -4,6 +4,8 @@ import (
 	"strings"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/pidone/pidone/internal/ascii"
 
 	"github.com/pidone/pidone/signals"
@@ -19,7 +21,11 @@ import (
 // child's session. Anywhere else kill(-1) would reach the whole machine, so
 // it is the child's process group and every child of pidone's: as a child
 // subreaper pidone inherits the orphans that left the group.
-func (s *supervisor) signalRest(sig syscall.Signal) {
+func (s *supervisor) signalRest(sig syscall.Signal, spareGroup int) {
+	if spareGroup != 0 {
+		s.signalRestBut(sig, spareGroup)
+		return
+	}
 	if s.machine.isPID1 {
 		if err := signals.ToAll(sig); err != nil && err != syscall.ESRCH {
 			s.log.error("cannot send", signals.Name(sig), "to all processes:", err.Error())
@@ -29,6 +35,37 @@ func (s *supervisor) signalRest(sig syscall.Signal) {
 	signals.ToGroup(s.machine.child, sig) // ESRCH: the group is empty already
 	for _, pid := range childrenOfSelf() {
 		signals.ToProcess(pid, sig)
+	}
+}
+
+// signalRestBut is signalRest for all but the members of the process group
+// spared: they had the stop signal already (machine.go). kill(-1) cannot
+// leave a group out, so as PID 1 each process in /proc is signalled on its
+// own; one forked in the meantime is not, and SIGKILL after the grace
+// period ends it like the rest. A /proc of another PID namespace (unshare
+// --pid without --mount-proc) would name other processes: then all get
+// sig, as before there was sparing.
+func (s *supervisor) signalRestBut(sig syscall.Signal, spared int) {
+	var pids []int
+	if s.machine.isPID1 {
+		self := make([]byte, 8)
+		if n, err := unix.Readlink("/proc/self", self); err != nil || string(self[:n]) != "1" {
+			s.log.log(detail, "/proc is not this PID namespace's: sending", signals.Name(sig), "to the child's group too")
+			s.signalRest(sig, 0)
+			return
+		}
+		for _, name := range readDirNames("/proc") {
+			if pid, ok := ascii.Atoi(name); ok && pid != 1 {
+				pids = append(pids, pid)
+			}
+		}
+	} else {
+		pids = childrenOfSelf()
+	}
+	for _, pid := range pids {
+		if group, err := unix.Getpgid(pid); err == nil && group != spared {
+			signals.ToProcess(pid, sig)
+		}
 	}
 }
 

@@ -172,7 +172,7 @@ func (s *supervisor) apply(actions []action) (code int, exited bool) {
 		case signalGroup:
 			signals.ToGroup(a.pid, a.sig) // ESRCH: nobody is left in the group
 		case killRest:
-			s.signalRest(a.sig)
+			s.signalRest(a.sig, a.spareGroup)
 		case startTimer:
 			s.timers[a.timer] = time.After(time.Duration(a.after))
 		case writeLog:

@@ -1,10 +1,13 @@
 package main_test
 
 import (
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	pt "github.com/pidone/pidone/integration/proctest"
 )
@@ -51,4 +54,46 @@ func TestDrainsWhatTheChildLeavesBehind(t *testing.T) {
 		assert.Equal(t, 143, p.Wait())
 		assert.False(t, pt.Alive(daemon), "the daemon should be gone with pidone")
 	})
+}
+
+func TestTheDrainSendsNoSecondSIGTERM(t *testing.T) {
+	// A wrapper shell exits on SIGTERM; its server, in the same group,
+	// counts each SIGTERM and keeps cleaning up; a daemon that left the
+	// group never had the stop signal. After the wrapper's exit, the
+	// server must get no second SIGTERM, the daemon its first. The wrapper
+	// sends pidone the stop signal itself once both are ready, and exits
+	// only once the server has handled it, so that a second SIGTERM cannot
+	// merge with the first.
+	script := func(log string) string {
+		return `server() { trap 'echo server TERM >>` + log + `' TERM; echo ready >>` + log + `; while :; do sleep 0.01; done; }
+daemon() { trap 'echo daemon TERM >>` + log + `; exit 0' TERM; echo ready >>` + log + `; while :; do sleep 0.01; done; }
+server & export -f daemon; setsid bash -c daemon &
+trap 'until grep -q "server TERM" ` + log + `; do sleep 0.01; done; exit 0' TERM
+until [ "$(grep -c ready ` + log + `)" = 2 ]; do sleep 0.01; done
+kill -TERM $PPID
+while :; do sleep 0.01; done`
+	}
+	for _, tc := range []struct {
+		name string
+		// init runs pidone: as PID 1 of a PID namespace with its own
+		// /proc, which sparing the group reads, or as a plain process.
+		init []string
+	}{
+		{"as PID 1", []string{"unshare", "--pid", "--fork", "--mount-proc"}},
+		{"not PID 1", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			log := filepath.Join(t.TempDir(), "log")
+			argv := append(tc.init, pt.Pidone(t), "--grace", "2s", "--", "bash", "-c", script(log))
+			if tc.init != nil {
+				path, err := exec.LookPath(argv[0])
+				require.NoError(t, err)
+				argv[0] = path
+			}
+			p := pt.Start(t, pt.Options{}, argv...)
+			assert.Equal(t, 0, p.Wait())
+			assert.ElementsMatch(t, []string{"ready", "ready", "server TERM", "daemon TERM"}, fileLines(log),
+				"one SIGTERM each: the server's from the stop signal, the daemon's from the drain")
+		})
+	}
 }
