@@ -33,8 +33,11 @@ type kernelSigaction struct {
 	mask     uint64
 }
 
-// sigIgn is SIG_IGN as a handler value.
-const sigIgn = 1
+// sigDfl and sigIgn are SIG_DFL and SIG_IGN as handler values.
+const (
+	sigDfl = 0
+	sigIgn = 1
+)
 
 // sigsetBytes is the size of the kernel's sigset_t, which rt_sigaction
 // insists on: one bit per signal.
@@ -47,6 +50,18 @@ const sigsetBytes = signals.Max / 8
 func readSigaction(sig syscall.Signal, old *kernelSigaction) error {
 	_, _, errno := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), 0,
 		uintptr(unsafe.Pointer(old)), sigsetBytes, 0, 0)
+	if errno != 0 {
+		return errno
+	}
+	return nil
+}
+
+// ignoreSignal sets the disposition of sig to SIG_IGN, as rule 4 allows for
+// readSigaction.
+func ignoreSignal(sig syscall.Signal) error {
+	ignore := kernelSigaction{handler: sigIgn}
+	_, _, errno := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig),
+		uintptr(unsafe.Pointer(&ignore)), 0, sigsetBytes, 0, 0)
 	if errno != 0 {
 		return errno
 	}

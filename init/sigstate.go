@@ -1,6 +1,10 @@
 package supervisor
 
-import "syscall"
+import (
+	"syscall"
+
+	"github.com/pidone/pidone/signals"
+)
 
 // The child must start with the signal state pidone's caller gave pidone:
 // under nohup, SIGHUP ignored; in a container, nothing ignored and nothing
@@ -26,6 +30,25 @@ func ignoredAtStart(sigs []syscall.Signal) []syscall.Signal {
 	for _, sig := range sigs {
 		var old kernelSigaction
 		if readSigaction(sig, &old) == nil && old.handler == sigIgn {
+			ignored = append(ignored, sig)
+		}
+	}
+	return ignored
+}
+
+// ignoreUncatchable sets SIG_IGN for every signal still at the kernel's
+// default once the child has started: the ones the Go runtime keeps from
+// os/signal and leaves alone (32 and 34), whose default is to end pidone,
+// leaving the child an orphan. They cannot be forwarded, so they are
+// dropped on purpose. Before the child has started they would still end
+// pidone: setting SIG_IGN sooner would give the child SIG_IGN too.
+func ignoreUncatchable() (ignored []syscall.Signal) {
+	for sig := syscall.Signal(1); sig <= signals.Max; sig++ {
+		if sig == syscall.SIGKILL || sig == syscall.SIGSTOP {
+			continue
+		}
+		var old kernelSigaction
+		if readSigaction(sig, &old) == nil && old.handler == sigDfl && ignoreSignal(sig) == nil {
 			ignored = append(ignored, sig)
 		}
 	}

@@ -57,6 +57,9 @@ func Run(cfg Config) int {
 		return code
 	}
 	s.intake.listen(ignored)
+	for _, sig := range ignoreUncatchable() {
+		s.log.log(detail, "ignoring", signals.Name(sig)+": the Go runtime cannot catch it, so it is not forwarded")
+	}
 	if cfg.Pause {
 		// Nothing runs from here, and a working directory on a mount would
 		// keep the mount busy for as long as the pod lives.

@@ -17,8 +17,10 @@ var neverForwarded = map[syscall.Signal]string{
 	// asked for. pidone does not ask for it.
 	syscall.SIGURG: "the Go runtime's preemption signal",
 	// The Go runtime's handler keeps every SIGPROF for its profiler, and
-	// signal 34 (musl's SIGSYNCCALL) for itself: neither ever reaches
-	// pidone's signal queue, so neither can be forwarded.
+	// never hands signal 34 (musl's SIGSYNCCALL) to os/signal: neither ever
+	// reaches pidone, so neither can be forwarded. 34 the runtime leaves at
+	// the kernel's default; pidone ignores it once the child runs
+	// (init/sigstate.go).
 	syscall.SIGPROF: "the Go runtime's profiling signal",
 	rtmin:           "kept by the Go runtime (musl's SIGSYNCCALL)",
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	pt "github.com/pidone/pidone/integration/proctest"
+	"github.com/pidone/pidone/signals"
 )
 
 // The edges of issue 14: what the anchors do with inputs pidone's users
@@ -121,4 +122,53 @@ func TestALogLineToABrokenStderrCostsTheChildNothing(t *testing.T) {
 			assert.Equal(t, []string{"TERM"}, fileLines(got), "the child saw only the SIGTERM sent to pidone, no SIGPIPE of pidone's own")
 		})
 	}
+}
+
+func TestEverySignalIsSurvivedAndForwardedOrDroppedOnPurpose(t *testing.T) {
+	// Not PID 1, where the kernel would drop a signal pidone has no
+	// handler for; here such a signal would end pidone and orphan the
+	// child. Each signal in turn: pidone must be alive after it, and the
+	// child must have seen it, unless pidone never forwards it.
+	p := pt.Start(t, pt.Options{}, pt.Pidone(t), "--", pt.SigChild(t))
+	p.WaitForLine("ready")
+	neverForwarded := map[syscall.Signal]string{
+		syscall.SIGCHLD: "pidone's cue to reap",
+		syscall.SIGURG:  "the Go runtime's preemption signal",
+		syscall.SIGPROF: "the Go runtime's profiling signal",
+		32:              "kept from os/signal by the Go runtime",
+		33:              "kept from os/signal by the Go runtime",
+		34:              "kept from os/signal by the Go runtime",
+	}
+	for sig := syscall.Signal(1); sig <= signals.Max; sig++ {
+		if sig == syscall.SIGKILL || sig == syscall.SIGSTOP {
+			continue
+		}
+		p.Signal(sig)
+		if _, dropped := neverForwarded[sig]; dropped {
+			// A forwarded signal after it shows pidone has handled it.
+			winches := countOf(p.Stdout(), "signal SIGWINCH")
+			p.Signal(syscall.SIGWINCH)
+			waitForSignalCount(t, p, "SIGWINCH", winches+1)
+		} else {
+			waitForSignalCount(t, p, signals.Name(sig), 1)
+		}
+		require.False(t, p.Exited(), "pidone ended on %s", signals.Name(sig))
+	}
+}
+
+// waitForSignalCount waits until the child has reported name at least n
+// times.
+func waitForSignalCount(t *testing.T, p *pt.Process, name string, n int) {
+	t.Helper()
+	require.Eventually(t, func() bool { return countOf(p.Stdout(), "signal "+name) >= n || p.Exited() },
+		pt.Patience, pt.Poll, "the child never reported %s", name)
+}
+
+func countOf(lines []string, line string) (n int) {
+	for _, l := range lines {
+		if l == line {
+			n++
+		}
+	}
+	return n
 }
