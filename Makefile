@@ -102,7 +102,7 @@ demo: setup images
 ## linted and vetted with the rest. Its child, benchkid, is C: a Go child
 ## would get its own runtime's SIGURG and blur what is measured.
 
-.PHONY: bench torture torture-quick bench-tools
+.PHONY: bench bench-startup torture torture-quick
 
 BENCH_FLAGS   ?=
 TORTURE_FLAGS ?=
@@ -119,6 +119,12 @@ bin/benchkid: bench/kid/benchkid.c
 ## bench: pidone against tini, dumb-init and catatonit: bench/RESULTS.md and bench/results.svg
 bench: setup build bin/benchkid bin/go-floor
 	$(GO) run ./bench/cmd/pidone-bench -pidone bin/pidone -floor bin/go-floor -kid bin/benchkid $(BENCH_FLAGS)
+
+## bench-startup: the start-up window: how pidone, tini and dumb-init end on a
+## SIGTERM within their first milliseconds, as PID 1 (issue 14)
+bench-startup: setup build
+	$(GO) run ./bench/cmd/pidone-startup -runs 300 -delay 0-5ms bin/pidone /usr/bin/tini /usr/bin/dumb-init
+	$(GO) run ./bench/cmd/pidone-startup -runs 300 -delay 10ms bin/pidone /usr/bin/tini /usr/bin/dumb-init
 
 ## torture: the full torture loops and a long fuzz run of both parsers;
 ## every part runs, and any failure fails the target at the end

@@ -59,6 +59,27 @@ type intake struct {
 	listened uint64        // bit N set: signal N is asked for
 }
 
+// earlyArrivals are the channels of the signals asked for while the program
+// is being initialised, before main: the ones that stop a container or a
+// terminal's job. Until a signal is asked for, the runtime's default applies
+// to it, and for SIGTERM that is to exit 2, for SIGQUIT a stack dump; the
+// sooner pidone asks, the shorter that window (issue 14). The first intake
+// to listen takes them over.
+var earlyArrivals [signals.Max + 1]chan os.Signal
+
+func init() {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGHUP} {
+		// One the caller ignored stays ignored until the child has
+		// inherited it (sigstate.go).
+		var old kernelSigaction
+		if readSigaction(sig, &old) != nil || old.handler == sigIgn {
+			continue
+		}
+		earlyArrivals[sig] = make(chan os.Signal, 1)
+		signal.Notify(earlyArrivals[sig], sig)
+	}
+}
+
 func newIntake() *intake {
 	return &intake{wake: make(chan struct{}, 1)}
 }
@@ -68,8 +89,12 @@ func newIntake() *intake {
 func (in *intake) listen(sigs []syscall.Signal) {
 	for _, sig := range sigs {
 		in.listened |= 1 << (uint(sig) - 1)
-		arrived := make(chan os.Signal, 1)
-		signal.Notify(arrived, sig)
+		arrived := earlyArrivals[sig]
+		earlyArrivals[sig] = nil
+		if arrived == nil {
+			arrived = make(chan os.Signal, 1)
+			signal.Notify(arrived, sig)
+		}
 		go in.relay(sig, arrived)
 	}
 }

@@ -29,6 +29,16 @@ type supervisor struct {
 // code pidone should exit with: the child's, or one of the Exit codes when
 // the child could not be started.
 func Run(cfg Config) int {
+	s := newSupervisor(cfg)
+	// Ask for signals before anything can send one: before the child
+	// exists, a SIGTERM to PID 1 with no handler would be dropped, and a
+	// SIGCHLD missed here would leave the child a zombie. One that arrives
+	// now waits in the intake until the child has started.
+	ignored := s.listen()
+	return s.run(ignored)
+}
+
+func newSupervisor(cfg Config) *supervisor {
 	s := &supervisor{
 		cfg:    cfg,
 		log:    &logger{verbosity: cfg.Verbosity, name: cfg.Name},
@@ -42,15 +52,20 @@ func Run(cfg Config) int {
 			s.machine.expectUnasked(syscall.SIGPIPE)
 		}
 	}
+	return s
+}
 
-	// Ask for signals before anything can send one: before the child
-	// exists, a SIGTERM to PID 1 with no handler would be dropped, and a
-	// SIGCHLD missed here would leave the child a zombie. The signals the
-	// caller ignored are asked for once the child has inherited SIG_IGN.
+// listen asks for every signal but those the caller ignored, which it
+// returns: they are asked for once the child has inherited SIG_IGN.
+func (s *supervisor) listen() (ignored []syscall.Signal) {
 	catchable := signals.Catchable()
-	ignored := ignoredAtStart(catchable)
+	ignored = ignoredAtStart(catchable)
 	s.intake.listen(without(catchable, ignored))
+	return ignored
+}
 
+// run starts the child and supervises it.
+func (s *supervisor) run(ignored []syscall.Signal) int {
 	child, err := s.start(ignored)
 	if err != nil {
 		code, _ := s.apply(s.machine.step(event{kind: startFailed, failed: err}))
@@ -60,7 +75,7 @@ func Run(cfg Config) int {
 	for _, sig := range ignoreUncatchable() {
 		s.log.log(detail, "ignoring", signals.Name(sig)+": the Go runtime cannot catch it, so it is not forwarded")
 	}
-	if cfg.Pause {
+	if s.cfg.Pause {
 		// Nothing runs from here, and a working directory on a mount would
 		// keep the mount busy for as long as the pod lives.
 		syscall.Chdir("/")

@@ -5,12 +5,14 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 )
 
 // These tests run the whole supervisor in the test process, not as PID 1:
@@ -157,4 +159,54 @@ func TestRunPausesUntilSIGINTWithNoCommand(t *testing.T) {
 	wd, err := os.Getwd()
 	require.NoError(t, err)
 	assert.Equal(t, "/", wd)
+}
+
+func TestASignalThatArrivesBeforeTheChildReachesItOnceStarted(t *testing.T) {
+	s := newSupervisor(Config{Command: []string{"sleep", "1000"}, Grace: Second})
+	ignored := s.listen()
+	// pidone has asked for its signals and has no child yet.
+	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGUSR1))
+	require.Eventually(t, func() bool { return s.intake.pending.Load() != 0 }, time.Minute, time.Millisecond,
+		"the signal never reached the intake")
+	assert.Equal(t, 128+int(syscall.SIGUSR1), s.run(ignored), "the child, started after the signal, died of it")
+}
+
+func TestRunRunsAScriptWithoutAShebangWithTheShell(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "script")
+	require.NoError(t, os.WriteFile(script, []byte("exit 6\n"), 0o755))
+	assert.Equal(t, 6, Run(Config{Command: []string{script}}))
+}
+
+func TestRunSparesTheGroupThatHadTheStopSignalASecondSIGTERM(t *testing.T) {
+	dir := t.TempDir()
+	ready, log := filepath.Join(dir, "ready"), filepath.Join(dir, "log")
+	// The server counts SIGTERMs in the group; the daemon, in a session of
+	// its own, exits on its first.
+	code := runInBackground(Config{Grace: 100 * Millisecond, Command: sh(`
+(trap 'echo server >>` + log + `' TERM; while :; do sleep 0.01; done) &
+setsid sh -c "trap 'echo daemon >>` + log + `; exit 0' TERM; while :; do sleep 0.01; done" &
+trap 'until grep -q server ` + log + `; do sleep 0.01; done; exit 0' TERM
+touch ` + ready + `; while :; do sleep 0.01; done`)})
+	waitForFile(t, ready)
+	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
+	assert.Equal(t, 0, result(t, code))
+	data, err := os.ReadFile(log)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{"server", "daemon"}, strings.Fields(string(data)))
+}
+
+func TestRunSurvivesABrokenStderr(t *testing.T) {
+	// The test process's own stderr becomes a pipe with no reader while Run
+	// runs, so that each log line fails with EPIPE and raises SIGPIPE.
+	saved, err := unix.Dup(2)
+	require.NoError(t, err)
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	r.Close()
+	require.NoError(t, unix.Dup2(int(w.Fd()), 2))
+	w.Close()
+	code := Run(Config{Command: sh("exit 3"), Verbosity: detail})
+	require.NoError(t, unix.Dup2(saved, 2))
+	unix.Close(saved)
+	assert.Equal(t, 3, code, "the child's code, not a death by SIGPIPE")
 }
