@@ -180,19 +180,21 @@ func TestRunRunsAScriptWithoutAShebangWithTheShell(t *testing.T) {
 func TestRunSparesTheGroupThatHadTheStopSignalASecondSIGTERM(t *testing.T) {
 	dir := t.TempDir()
 	ready, log := filepath.Join(dir, "ready"), filepath.Join(dir, "log")
-	// The server counts SIGTERMs in the group; the daemon, in a session of
-	// its own, exits on its first.
-	code := runInBackground(Config{Grace: 100 * Millisecond, Command: sh(`
-(trap 'echo server >>` + log + `' TERM; while :; do sleep 0.01; done) &
-setsid sh -c "trap 'echo daemon >>` + log + `; exit 0' TERM; while :; do sleep 0.01; done" &
+	// The server counts SIGTERMs in the group, and ends once the daemon, in
+	// a session of its own, has had its first. Each says when its trap is
+	// set. The grace period is long: only their own ends end the drain.
+	code := runInBackground(Config{Grace: 10 * 60 * Second, Command: sh(`
+(trap 'echo server >>` + log + `' TERM; echo up >>` + log + `; until grep -q daemon ` + log + `; do sleep 0.01; done) &
+setsid sh -c "trap 'echo daemon >>` + log + `; exit 0' TERM; echo up >>` + log + `; while :; do sleep 0.01; done" &
 trap 'until grep -q server ` + log + `; do sleep 0.01; done; exit 0' TERM
+until [ "$(grep -c up ` + log + ` 2>/dev/null)" = 2 ]; do sleep 0.01; done
 touch ` + ready + `; while :; do sleep 0.01; done`)})
 	waitForFile(t, ready)
 	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
 	assert.Equal(t, 0, result(t, code))
 	data, err := os.ReadFile(log)
 	require.NoError(t, err)
-	assert.ElementsMatch(t, []string{"server", "daemon"}, strings.Fields(string(data)))
+	assert.ElementsMatch(t, []string{"up", "up", "server", "daemon"}, strings.Fields(string(data)))
 }
 
 func TestRunSurvivesABrokenStderr(t *testing.T) {

@@ -58,14 +58,14 @@ func TestDrainsWhatTheChildLeavesBehind(t *testing.T) {
 
 func TestTheDrainSendsNoSecondSIGTERM(t *testing.T) {
 	// A wrapper shell exits on SIGTERM; its server, in the same group,
-	// counts each SIGTERM and keeps cleaning up; a daemon that left the
-	// group never had the stop signal. After the wrapper's exit, the
+	// counts each SIGTERM and keeps cleaning up until the daemon, which left
+	// the group and never had the stop signal, has had its first. After the wrapper's exit, the
 	// server must get no second SIGTERM, the daemon its first. The wrapper
 	// sends pidone the stop signal itself once both are ready, and exits
 	// only once the server has handled it, so that a second SIGTERM cannot
 	// merge with the first.
 	script := func(log string) string {
-		return `server() { trap 'echo server TERM >>` + log + `' TERM; echo ready >>` + log + `; while :; do sleep 0.01; done; }
+		return `server() { trap 'echo server TERM >>` + log + `' TERM; echo ready >>` + log + `; until grep -q daemon ` + log + `; do sleep 0.01; done; }
 daemon() { trap 'echo daemon TERM >>` + log + `; exit 0' TERM; echo ready >>` + log + `; while :; do sleep 0.01; done; }
 server & export -f daemon; setsid bash -c daemon &
 trap 'until grep -q "server TERM" ` + log + `; do sleep 0.01; done; exit 0' TERM
@@ -84,7 +84,7 @@ while :; do sleep 0.01; done`
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			log := filepath.Join(t.TempDir(), "log")
-			argv := append(tc.init, pt.Pidone(t), "--grace", "2s", "--", "bash", "-c", script(log))
+			argv := append(tc.init, pt.Pidone(t), "--grace", "10m", "--", "bash", "-c", script(log))
 			if tc.init != nil {
 				path, err := exec.LookPath(argv[0])
 				require.NoError(t, err)
