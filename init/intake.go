@@ -3,6 +3,7 @@ package supervisor
 import (
 	"os"
 	"os/signal"
+	"runtime"
 	"sync/atomic"
 	"syscall"
 
@@ -68,6 +69,11 @@ type intake struct {
 var earlyArrivals [signals.Max + 1]chan os.Signal
 
 func init() {
+	// One processor is all pidone needs, and each one more costs a thread,
+	// which counts against a container's pid limit (docker run
+	// --pids-limit) like a process of the application's: 7 threads at
+	// most with one processor, 8 with two.
+	runtime.GOMAXPROCS(1)
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGHUP} {
 		// One the caller ignored stays ignored until the child has
 		// inherited it (sigstate.go).
