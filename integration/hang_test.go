@@ -23,6 +23,7 @@ func TestWithoutPidoneDockerStopEndsInSIGKILL(t *testing.T) {
 func TestWithPidoneDockerStopEndsInSIGTERM(t *testing.T) {
 	t.Parallel()
 	c := start(t, withPidone("--", "sleep", "10000"))
+	c.waitForProcess("sleep")
 	// A generous grace period: only a SIGKILL from docker can give 137.
 	c.stop(30)
 	assert.Equal(t, 143, c.exitCode(), "128+SIGTERM: sleep died of the forwarded SIGTERM")

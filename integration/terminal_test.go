@@ -58,6 +58,7 @@ func TestCtrlCInATerminalReachesTheForegroundJob(t *testing.T) {
 func TestDockerStopWithATerminal(t *testing.T) {
 	t.Parallel()
 	c := start(t, dockerFlags("-t"), withPidone("--", "sleep", "10000"))
+	c.waitForProcess("sleep")
 	c.stop(30)
 	assert.Equal(t, 143, c.exitCode())
 }

@@ -25,6 +25,7 @@ func TestRunsAsNonRootOnAReadOnlyRoot(t *testing.T) {
 	t.Run("docker stop ends it with SIGTERM", func(t *testing.T) {
 		t.Parallel()
 		c := start(t, unprivileged, withPidone("--", "sleep", "10000"))
+		c.waitForProcess("sleep")
 		c.stop(30)
 		assert.Equal(t, 143, c.exitCode())
 	})

@@ -76,6 +76,15 @@ func (c *container) processes() processTable {
 	return procs
 }
 
+// waitForProcess waits until command runs in the container: a docker stop
+// before that would land in pidone's start-up window, which make
+// bench-startup measures, not the test that waits.
+func (c *container) waitForProcess(command string) {
+	c.t.Helper()
+	require.Eventually(c.t, func() bool { return c.processes().count(command) > 0 }, patience, poll,
+		"%s never ran in the container", command)
+}
+
 func (p processTable) count(command string) int {
 	n := 0
 	for _, proc := range p {
