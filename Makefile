@@ -159,7 +159,7 @@ release:
 ## and stripped (builds HEAD: commit first)
 release-test: $(REPORT)
 	@$(CHECK) release vet -- $(GO) vet -tags release,qemu ./release/
-	@$(GOTEST) release -count=1 -timeout 20m -tags release ./release/
+	@$(GOTEST) release -count=1 -timeout 60m -tags release ./release/
 
 ## examples-test: the Kubernetes manifests decode strictly into the API types
 ## and follow the practices; the example services build (own module: examples/)
@@ -169,7 +169,7 @@ examples-test: $(REPORT)
 ## qemu-test: each release binary runs as an init on its own architecture
 ## under qemu-user (make setup installs it)
 qemu-test: setup release $(REPORT)
-	@PIDONE_DIST=$(abspath $(DIST)) PIDONE_VERSION=$(VERSION) $(GOTEST) qemu -count=1 -timeout 20m -tags qemu ./release/
+	@PIDONE_DIST=$(abspath $(DIST)) PIDONE_VERSION=$(VERSION) $(GOTEST) qemu -count=1 -timeout 60m -tags qemu ./release/
 
 ## install-test: go install works from a clean checkout with an empty module
 ## cache, and as go install ...@VERSION (no replace, no cgo)

@@ -162,13 +162,15 @@ func TestRunPausesUntilSIGINTWithNoCommand(t *testing.T) {
 }
 
 func TestASignalThatArrivesBeforeTheChildReachesItOnceStarted(t *testing.T) {
-	s := newSupervisor(Config{Command: []string{"sleep", "1000"}, Grace: Second})
+	// The child ignores the signals other tests of this process send it,
+	// which may still be on their way: only the one sent here can end it.
+	s := newSupervisor(Config{Command: sh(`trap '' HUP INT QUIT TERM USR1; exec sleep 1000`), Grace: Second})
 	ignored := s.listen()
 	// pidone has asked for its signals and has no child yet.
-	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGUSR1))
+	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGUSR2))
 	require.Eventually(t, func() bool { return s.intake.pending.Load() != 0 }, time.Minute, time.Millisecond,
 		"the signal never reached the intake")
-	assert.Equal(t, 128+int(syscall.SIGUSR1), s.run(ignored), "the child, started after the signal, died of it")
+	assert.Equal(t, 128+int(syscall.SIGUSR2), s.run(ignored), "the child, started after the signal, died of it")
 }
 
 func TestRunRunsAScriptWithoutAShebangWithTheShell(t *testing.T) {
