@@ -131,10 +131,12 @@ func TestRewriteAndGraceVariables(t *testing.T) {
 	t.Parallel()
 	env := []string{"PIDONE_REWRITE=USR1:USR2, HUP:0", "PIDONE_GRACE=0", "PIDONE_VERBOSE=1"}
 	// The background process ignores what the group is sent, so that it
-	// is still there for the drain when the child exits.
+	// is still there for the drain when the child exits; the signals wait
+	// until it says so.
 	p := pt.Start(t, pt.Options{PID1: true, Env: env}, pt.Pidone(t), "--",
-		"sh", "-c", `sh -c 'trap "" TERM INT USR2; exec sleep 1000' & exec `+pt.SigChild(t)+" -exit-on USR2=0")
+		"sh", "-c", `sh -c 'trap "" TERM INT USR2; echo ignoring; exec sleep 1000' & exec `+pt.SigChild(t)+" -exit-on USR2=0")
 	p.WaitForLine("ready")
+	p.WaitForLine("ignoring")
 	p.Signal(syscall.SIGHUP)
 	p.Signal(syscall.SIGINT) // the barrier for the dropped SIGHUP
 	p.WaitForLine("signal SIGINT")
