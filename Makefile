@@ -65,7 +65,7 @@ unit: $(REPORT)
 ## next-go: the unit and process tests again on the newest Go ($(NEXT_GO)),
 ## which the go command fetches from the module proxy the first time
 next-go: $(REPORT)
-	@GOTOOLCHAIN=$(NEXT_GO) $(GOTEST) $(NEXT_GO) -count=1 ./init/ ./reaper/ ./signals/ ./cmd/pidone/
+	@GOTOOLCHAIN=$(NEXT_GO) $(GOTEST) next-go -count=1 ./init/ ./reaper/ ./signals/ ./cmd/pidone/
 
 ## lint: gofmt, go vet, staticcheck
 lint: $(REPORT)
