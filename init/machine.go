@@ -2,6 +2,7 @@ package supervisor
 
 import (
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/pidone/pidone/reaper"
@@ -186,7 +187,7 @@ func (m *machine) onStarted(child int) {
 	}
 	m.state, m.child, m.mainRunning = running, child, true
 	if m.logs(lifecycle) {
-		m.log(lifecycle, "started pid", strconv.Itoa(child)+":", joinWords(m.cfg.Command))
+		m.log(lifecycle, "started pid", strconv.Itoa(child)+":", strings.Join(m.cfg.Command, " "))
 	}
 }
 
@@ -401,15 +402,4 @@ func (m *machine) logDetail(words ...string) { m.log(detail, words...) }
 // isJobControl reports whether sig is one a terminal sends to stop a job.
 func isJobControl(sig syscall.Signal) bool {
 	return sig == syscall.SIGTSTP || sig == syscall.SIGTTIN || sig == syscall.SIGTTOU
-}
-
-func joinWords(words []string) string {
-	line := ""
-	for i, w := range words {
-		if i > 0 {
-			line += " "
-		}
-		line += w
-	}
-	return line
 }

@@ -1,6 +1,7 @@
 package supervisor
 
 import (
+	"strings"
 	"syscall"
 	"testing"
 
@@ -346,7 +347,7 @@ func TestTheLog(t *testing.T) {
 func logLines(actions []action) (lines []string) {
 	for _, a := range actions {
 		if a.verb == writeLog {
-			lines = append(lines, joinWords(a.words))
+			lines = append(lines, strings.Join(a.words, " "))
 		}
 	}
 	return lines

@@ -59,11 +59,7 @@ func ignoreUncatchable() (ignored []syscall.Signal) {
 func without(all, some []syscall.Signal) []syscall.Signal {
 	var rest []syscall.Signal
 	for _, sig := range all {
-		found := false
-		for _, s := range some {
-			found = found || s == sig
-		}
-		if !found {
+		if !contains(some, sig) {
 			rest = append(rest, sig)
 		}
 	}
