@@ -116,9 +116,19 @@ bin/benchkid: bench/kid/benchkid.c
 	@mkdir -p bin
 	gcc -O2 -static -Wall -o $@ $<
 
-## bench: pidone against tini, dumb-init and catatonit: bench/RESULTS.md and bench/results.svg
-bench: setup build bin/benchkid bin/go-floor
-	$(GO) run ./bench/cmd/pidone-bench -pidone bin/pidone -floor bin/go-floor -kid bin/benchkid $(BENCH_FLAGS)
+## bench: pidone against tini, dumb-init and catatonit: bench/RESULTS.md and bench/results.svg;
+## with BEFORE=<git revision>, that revision's pidone is measured in the same run too
+BEFORE ?=
+bench: setup build bin/benchkid bin/go-floor $(if $(BEFORE),bin/pidone-$(BEFORE))
+	$(GO) run ./bench/cmd/pidone-bench -pidone bin/pidone -floor bin/go-floor -kid bin/benchkid \
+		$(if $(BEFORE),-before $(BEFORE)=bin/pidone-$(BEFORE)) $(BENCH_FLAGS)
+
+# An earlier revision's pidone, built from a throw-away worktree with the
+# settings of today's release/build.env and the same flags.
+bin/pidone-%:
+	@tree=$$(mktemp -d /tmp/pidone-before.XXXXXX) && trap 'git worktree remove --force '"$$tree" EXIT && \
+	git worktree add --detach --quiet "$$tree" $* && \
+	(cd "$$tree" && CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w -buildid= -X main.version=$*' -o $(abspath $@) ./cmd/pidone)
 
 ## bench-startup: the start-up window: how pidone, tini and dumb-init end on a
 ## SIGTERM within their first milliseconds, as PID 1 (issue 14)

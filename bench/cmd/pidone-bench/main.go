@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/pidone/pidone/bench/internal/pid1"
@@ -37,6 +38,7 @@ func main() {
 	var c config
 	pidone := flag.String("pidone", "bin/pidone", "the pidone binary")
 	floor := flag.String("floor", "bin/go-floor", "the least a Go init can be (bench/floor), to tell Go's price from pidone's")
+	before := flag.String("before", "", "an earlier pidone to measure beside this one, as NAME=PATH (make bench BEFORE=<git revision>)")
 	flag.StringVar(&c.kid, "kid", "bin/benchkid", "the benchkid helper")
 	flag.IntVar(&c.rounds, "rounds", 5, "rounds of each metric (the inits take turns in each)")
 	flag.IntVar(&c.startRuns, "start-runs", 20, "start-and-exit runs per init in each round")
@@ -57,6 +59,14 @@ func main() {
 		{Name: "catatonit", Path: "/usr/bin/catatonit"},
 		{Name: "pidone", Path: *pidone},
 		{Name: "go floor", Path: *floor},
+	}
+	if *before != "" {
+		name, path, ok := strings.Cut(*before, "=")
+		if !ok || name == "" || path == "" {
+			fmt.Fprintf(os.Stderr, "pidone-bench: -before wants NAME=PATH, not %q\n", *before)
+			os.Exit(2)
+		}
+		inits = append(inits, pid1.Init{Name: "pidone " + name, Path: path})
 	}
 	var present []pid1.Init
 	for _, in := range inits {
