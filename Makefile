@@ -4,7 +4,10 @@
 export PATH := $(if $(shell command -v go),$(PATH),/usr/local/go/bin:$(PATH))
 GO       ?= go
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS  := -s -w -buildid= -X main.version=$(VERSION)
+# The runtime's default GODEBUG, and pidone's copy of it (release/build.env).
+GODEBUG_DEFAULT := $(shell sed -n 's/^GODEBUG_DEFAULT=//p' release/build.env)
+LDFLAGS  := -s -w -buildid= -X main.version=$(VERSION) \
+	-X runtime.godebugDefault=$(GODEBUG_DEFAULT) -X github.com/pidone/pidone/init.godebugDefault=$(GODEBUG_DEFAULT)
 GOFLAGS_BUILD := -trimpath -ldflags='$(LDFLAGS)'
 
 # The build settings of release/build.env apply to every go command here,

@@ -54,6 +54,11 @@ type Config struct {
 	// ExecFailureCode, when not 0, is the exit code for a command that
 	// cannot be started, in place of 126 and 127 (dumb-init 2, catatonit 1).
 	ExecFailureCode int
+	// StartFailureLine, when set, is the line that reports a command that
+	// cannot be started, in the tool's own format, which log scrapers and
+	// alert rules match: it is given the command as named and the C
+	// library's text for the error. Unset, pidone says it in its own words.
+	StartFailureLine func(command, strerror string) string
 	// ParentDeathSignal, when not 0, is sent to pidone by the kernel when
 	// pidone's parent dies (tini -p).
 	ParentDeathSignal syscall.Signal
@@ -63,6 +68,11 @@ type Config struct {
 	// Pause runs no command: pidone reaps what comes until SIGINT or
 	// SIGTERM, then exits 0 (catatonit -P).
 	Pause bool
+	// KeepWorkingDirectory keeps pidone in the directory it was started
+	// in (tini). Otherwise, once the child has started there, pidone moves
+	// to /, as dumb-init and catatonit do, so that a volume mounted at that
+	// directory is not kept busy by the init for as long as it runs.
+	KeepWorkingDirectory bool
 	// Name is what pidone calls itself in its logs; "" is "pidone".
 	Name string
 }

@@ -1,12 +1,15 @@
 package supervisor
 
 import (
+	"math/bits"
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"syscall"
 
+	"github.com/pidone/pidone/internal/ascii"
 	"github.com/pidone/pidone/signals"
 )
 
@@ -32,10 +35,15 @@ import (
 //     hands them to os/signal; signal 34 stays at the kernel's default.
 //     Not promised: signals.Catchable leaves them out, and a runtime that
 //     delivered them would only make them forwardable.
-//   - The runtime sends SIGURG to its own threads to preempt goroutines,
-//     so pidone never forwards SIGURG (signals/forward.go). Not promised
-//     which signal it uses: a change would make the torture check
-//     sigstate fail (the child must see no SIGURG).
+//   - The runtime sends SIGURG to its own threads to preempt a goroutine
+//     that runs too long, and passes it on to os/signal too. With
+//     asyncpreemptoff=1 it sends none, so every SIGURG pidone receives
+//     came from outside and is forwarded like any other. Go has no
+//     //go:debug setting for it: the build sets the runtime's default
+//     GODEBUG with the linker (release/build.env), which is what the go
+//     command itself does for //go:debug lines; a runtime that stopped
+//     taking it would fail proctest's preemption probe test and the
+//     torture check sigstate (the child must see only the SIGURG sent).
 //   - A write to fd 2 with syscall.Write that fails with EPIPE raises a
 //     SIGPIPE that the runtime passes to os/signal like any other, and
 //     does not end the program (only package os's own writes to fds 1
@@ -52,6 +60,30 @@ import (
 // dropped only when the same signal is already waiting there, which is the
 // merge the kernel itself makes for a pending signal. A relay goroutine per
 // signal moves its arrival into a pending set and wakes the supervisor.
+
+// godebugDefault is the GODEBUG default the build gave the runtime, given
+// to pidone too (release/build.env), so that pidone knows what it was told:
+// the runtime keeps its own copy private.
+var godebugDefault string
+
+// runtimePreempts reports whether the runtime may send pidone SIGURGs of
+// its own, given the GODEBUG pidone was started with: the runtime reads its
+// build's default and then the variable, the later of two settings winning,
+// and ignores a value that is not a number.
+func runtimePreempts(environ string) bool {
+	off := 0
+	for _, settings := range []string{godebugDefault, environ} {
+		for settings != "" {
+			var setting string
+			setting, settings, _ = strings.Cut(settings, ",")
+			key, value, _ := strings.Cut(setting, "=")
+			if n, ok := ascii.Atoi(value); key == "asyncpreemptoff" && ok {
+				off = n
+			}
+		}
+	}
+	return off == 0
+}
 
 // intake collects the signals that have arrived and not yet been taken.
 type intake struct {
@@ -123,17 +155,21 @@ func (in *intake) relay(sig syscall.Signal, arrived <-chan os.Signal) {
 	}
 }
 
-// take returns the signals that have arrived since the last take, lowest
-// number first, each once however often it arrived: the same merge the
-// kernel makes while a signal is pending.
-func (in *intake) take() []syscall.Signal {
-	bits := in.pending.Swap(0)
-	var sigs []syscall.Signal
-	for sig := syscall.Signal(1); sig <= signals.Max && bits != 0; sig++ {
-		if bits&(1<<(uint(sig)-1)) != 0 {
-			sigs = append(sigs, sig)
-			bits &^= 1 << (uint(sig) - 1)
-		}
+// take returns the signals that have arrived since the last take, each
+// once however often it arrived: the same merge the kernel makes while a
+// signal is pending. It allocates nothing: it runs for every wake.
+func (in *intake) take() signalSet { return signalSet(in.pending.Swap(0)) }
+
+// signalSet holds signal N as bit N-1.
+type signalSet uint64
+
+// pop removes the lowest signal from the set and returns it; 0 when the set
+// is empty.
+func (set *signalSet) pop() syscall.Signal {
+	if *set == 0 {
+		return 0
 	}
-	return sigs
+	n := bits.TrailingZeros64(uint64(*set))
+	*set &^= 1 << n
+	return syscall.Signal(n + 1)
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -135,4 +136,41 @@ func stderrOf(err error) string {
 		return string(exit.Stderr)
 	}
 	return ""
+}
+
+func TestSIGURGIsForwardedOnlyWhenTheRuntimeSendsNoneOfItsOwn(t *testing.T) {
+	saved := godebugDefault
+	t.Cleanup(func() { godebugDefault = saved })
+	for _, tc := range []struct {
+		name, buildDefault, environ string
+		preempts                    bool
+	}{
+		{"a build without release/build.env", "", "", true},
+		{"the shipped build", "asyncpreemptoff=1", "", false},
+		{"GODEBUG turns preemption back on", "asyncpreemptoff=1", "asyncpreemptoff=0", true},
+		{"the later of two settings wins", "asyncpreemptoff=1", "asyncpreemptoff=0,gctrace=0,asyncpreemptoff=1", false},
+		{"GODEBUG turns it off in a plain build", "", "madvdontneed=1,asyncpreemptoff=1", false},
+		{"a value that is not a number is ignored", "asyncpreemptoff=1", "asyncpreemptoff=no", false},
+		{"other settings change nothing", "asyncpreemptoff=1", "asyncpreemptoff2=0,xasyncpreemptoff=0", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			godebugDefault = tc.buildDefault
+			assert.Equal(t, tc.preempts, runtimePreempts(tc.environ))
+		})
+	}
+}
+
+func TestTakeHandsOutEachArrivedSignalOnceLowestFirst(t *testing.T) {
+	in := newIntake()
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, 64, syscall.SIGHUP, syscall.SIGTERM} {
+		in.pending.Or(1 << (sig - 1))
+	}
+	arrived := in.take()
+	var got []syscall.Signal
+	for sig := arrived.pop(); sig != 0; sig = arrived.pop() {
+		got = append(got, sig)
+	}
+	assert.Equal(t, []syscall.Signal{syscall.SIGHUP, syscall.SIGTERM, 64}, got)
+	empty := in.take()
+	assert.Zero(t, empty.pop(), "nothing is left for the next take")
 }

@@ -41,6 +41,17 @@ func (l *logger) log(level int, words ...string) {
 	for _, w := range words {
 		line += " " + w
 	}
+	l.write(line)
+}
+
+// line writes text as a whole line, with no prefix, if level is enabled.
+func (l *logger) line(level int, text string) {
+	if l.enabled(level) {
+		l.write(text)
+	}
+}
+
+func (l *logger) write(line string) {
 	if _, err := syscall.Write(2, []byte(line+"\n")); err == syscall.EPIPE {
 		l.silenced = true
 		if l.brokenPipe != nil {

@@ -112,6 +112,7 @@ type action struct {
 	after      Duration // startTimer
 	level      int      // log
 	words      []string // log
+	verbatim   bool     // log: words[0] is the whole line, in a tool's format, without pidone's prefix
 	code       int      // exit
 }
 
@@ -167,7 +168,12 @@ func (m *machine) step(e event) []action {
 	case started:
 		m.onStarted(e.child)
 	case startFailed:
-		m.log(quiet, e.failed.Error())
+		if m.cfg.StartFailureLine != nil {
+			m.do(action{verb: writeLog, level: quiet, verbatim: true,
+				words: []string{m.cfg.StartFailureLine(e.failed.command, e.failed.strerror())}})
+		} else {
+			m.log(quiet, e.failed.Error())
+		}
 		m.finish(exitCode(m.cfg, outcome{startFailure: e.failed}))
 	case signalled:
 		m.onSignal(e.sig)

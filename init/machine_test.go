@@ -115,10 +115,11 @@ func TestSignalsWhileTheChildRuns(t *testing.T) {
 		rewrite := rewriting(syscall.SIGHUP, signals.Drop)
 		assert.Empty(t, do(runningMachine(Config{Rewrite: rewrite}), sig(syscall.SIGHUP)))
 	})
-	t.Run("the Go runtime's own signals are not forwarded", func(t *testing.T) {
-		for _, s := range []syscall.Signal{syscall.SIGURG, syscall.SIGPROF} {
-			assert.Empty(t, do(runningMachine(Config{}), sig(s)), "%v", s)
-		}
+	t.Run("the Go runtime's profiling signal is not forwarded", func(t *testing.T) {
+		assert.Empty(t, do(runningMachine(Config{}), sig(syscall.SIGPROF)))
+	})
+	t.Run("SIGURG is forwarded like any other", func(t *testing.T) {
+		assert.Equal(t, []action{toGroup(syscall.SIGURG)}, do(runningMachine(Config{}), sig(syscall.SIGURG)))
 	})
 	t.Run("a signal pidone caused itself is not forwarded, once", func(t *testing.T) {
 		m := runningMachine(Config{})

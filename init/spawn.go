@@ -18,6 +18,22 @@ type spawnError struct {
 func (e *spawnError) Error() string { return "cannot run " + e.command + ": " + e.err.Error() }
 func (e *spawnError) Unwrap() error { return e.err }
 
+// strerror is what the C library's strerror says of the error, as tini,
+// dumb-init and catatonit report it: Go's text for an errno is the C
+// library's with its first letter lowered. A command not found in PATH is
+// execvp's ENOENT.
+func (e *spawnError) strerror() string {
+	err := e.err
+	if errors.Is(err, errNotFound) {
+		err = syscall.ENOENT
+	}
+	text := err.Error()
+	if text != "" && 'a' <= text[0] && text[0] <= 'z' {
+		text = string(text[0]-'a'+'A') + text[1:]
+	}
+	return text
+}
+
 // shell runs a file that has no "#!" line, as execvp does.
 const shell = "/bin/sh"
 

@@ -59,6 +59,10 @@ func newSupervisor(cfg Config) *supervisor {
 // returns: they are asked for once the child has inherited SIG_IGN.
 func (s *supervisor) listen() (ignored []syscall.Signal) {
 	catchable := signals.Catchable()
+	if godebug, _ := syscall.Getenv("GODEBUG"); runtimePreempts(godebug) {
+		// A SIGURG could be the runtime's own, which the child must not see.
+		catchable = without(catchable, []syscall.Signal{syscall.SIGURG})
+	}
 	ignored = ignoredAtStart(catchable)
 	s.intake.listen(without(catchable, ignored))
 	return ignored
@@ -75,9 +79,12 @@ func (s *supervisor) run(ignored []syscall.Signal) int {
 	for _, sig := range ignoreUncatchable() {
 		s.log.log(detail, "ignoring", signals.Name(sig)+": the Go runtime cannot catch it, so it is not forwarded")
 	}
-	if s.cfg.Pause {
-		// Nothing runs from here, and a working directory on a mount would
-		// keep the mount busy for as long as the pod lives.
+	if !s.intake.asked(syscall.SIGURG) {
+		s.log.log(detail, "not forwarding SIGURG: the Go runtime's preemption is on (GODEBUG, or a build without release/build.env), so it could be the runtime's own")
+	}
+	if !s.cfg.KeepWorkingDirectory {
+		// The child has started where it was asked to; pidone itself needs
+		// no directory, and one on a mount would keep the mount busy.
 		syscall.Chdir("/")
 	}
 	s.apply(s.machine.step(event{kind: started, child: child}))
@@ -141,7 +148,8 @@ func (s *supervisor) supervise() int {
 	for {
 		select {
 		case <-s.intake.wake:
-			for _, sig := range s.intake.take() {
+			arrived := s.intake.take()
+			for sig := arrived.pop(); sig != 0; sig = arrived.pop() {
 				if code, exited := s.apply(s.machine.step(event{kind: signalled, sig: sig})); exited {
 					return code
 				}
@@ -194,7 +202,11 @@ func (s *supervisor) apply(actions []action) (code int, exited bool) {
 		case startTimer:
 			s.timers[a.timer] = time.After(time.Duration(a.after))
 		case writeLog:
-			s.log.log(a.level, a.words...)
+			if a.verbatim {
+				s.log.line(a.level, a.words[0])
+			} else {
+				s.log.log(a.level, a.words...)
+			}
 		case stopSelf:
 			// So that the shell that started pidone sees its job stop, as
 			// with the child alone; its SIGCONT wakes pidone, which passes

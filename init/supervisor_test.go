@@ -20,10 +20,17 @@ import (
 // The process tests of cmd/pidone run the binary as PID 1 of a namespace.
 // They wait for states (a file the child writes), never for a time.
 
+// runHere is Run, kept in the test's working directory: Run moves the
+// whole test process to / once the child has started.
+func runHere(cfg Config) int {
+	cfg.KeepWorkingDirectory = true
+	return Run(cfg)
+}
+
 // runInBackground runs cfg and returns a channel with its exit code.
 func runInBackground(cfg Config) <-chan int {
 	code := make(chan int, 1)
-	go func() { code <- Run(cfg) }()
+	go func() { code <- runHere(cfg) }()
 	return code
 }
 
@@ -52,9 +59,9 @@ func result(t *testing.T, code <-chan int) int {
 func sh(script string) []string { return []string{"/bin/sh", "-c", script} }
 
 func TestRunReturnsTheChildsExitCode(t *testing.T) {
-	assert.Equal(t, 3, Run(Config{Command: sh("exit 3"), Grace: Second}))
-	assert.Equal(t, 0, Run(Config{Command: []string{"true"}, Grace: Second}), "found in PATH")
-	assert.Equal(t, 0, Run(Config{Command: sh("exit 3"), SuccessCodes: []int{3}, Verbosity: lifecycle}), "tini -e")
+	assert.Equal(t, 3, runHere(Config{Command: sh("exit 3"), Grace: Second}))
+	assert.Equal(t, 0, runHere(Config{Command: []string{"true"}, Grace: Second}), "found in PATH")
+	assert.Equal(t, 0, runHere(Config{Command: sh("exit 3"), SuccessCodes: []int{3}, Verbosity: lifecycle}), "tini -e")
 }
 
 func TestRunReportsACommandThatCannotStart(t *testing.T) {
@@ -62,15 +69,15 @@ func TestRunReportsACommandThatCannotStart(t *testing.T) {
 	notExecutable := filepath.Join(dir, "script")
 	require.NoError(t, os.WriteFile(notExecutable, []byte("#!/bin/sh\n"), 0o644))
 
-	assert.Equal(t, ExitNotFound, Run(Config{Command: []string{"pidone-no-such-command"}}))
-	assert.Equal(t, ExitNotFound, Run(Config{Command: []string{filepath.Join(dir, "missing")}}))
-	assert.Equal(t, ExitCannotExecute, Run(Config{Command: []string{notExecutable}}))
-	assert.Equal(t, ExitCannotExecute, Run(Config{Command: []string{dir}}), "a directory")
-	assert.Equal(t, 2, Run(Config{Command: []string{"pidone-no-such-command"}, ExecFailureCode: 2}), "dumb-init's code")
+	assert.Equal(t, ExitNotFound, runHere(Config{Command: []string{"pidone-no-such-command"}}))
+	assert.Equal(t, ExitNotFound, runHere(Config{Command: []string{filepath.Join(dir, "missing")}}))
+	assert.Equal(t, ExitCannotExecute, runHere(Config{Command: []string{notExecutable}}))
+	assert.Equal(t, ExitCannotExecute, runHere(Config{Command: []string{dir}}), "a directory")
+	assert.Equal(t, 2, runHere(Config{Command: []string{"pidone-no-such-command"}, ExecFailureCode: 2}), "dumb-init's code")
 
 	t.Run("a program found only without execute permission is refused, as execvp does", func(t *testing.T) {
 		t.Setenv("PATH", dir+"::"+dir)
-		assert.Equal(t, ExitCannotExecute, Run(Config{Command: []string{"script"}}))
+		assert.Equal(t, ExitCannotExecute, runHere(Config{Command: []string{"script"}}))
 	})
 }
 
@@ -88,7 +95,7 @@ func TestRunDrainsWhatTheChildLeftBehind(t *testing.T) {
 	pidFile := filepath.Join(dir, "orphan")
 	// The orphan's parent exits; as a child subreaper the test process
 	// inherits it, and the drain must end it for Run to return.
-	code := Run(Config{Command: sh(`sleep 1000 & echo $! >` + pidFile + `; exit 4`), Grace: 10 * Second, Verbosity: detail})
+	code := runHere(Config{Command: sh(`sleep 1000 & echo $! >` + pidFile + `; exit 4`), Grace: 10 * Second, Verbosity: detail})
 	assert.Equal(t, 4, code)
 	data, err := os.ReadFile(pidFile)
 	require.NoError(t, err)
@@ -98,7 +105,7 @@ func TestRunDrainsWhatTheChildLeftBehind(t *testing.T) {
 }
 
 func TestRunKillsAnOrphanThatIgnoresSIGTERMWhenTheGraceIsOver(t *testing.T) {
-	code := Run(Config{Command: sh(`(trap '' TERM; exec sleep 1000) & exit 0`), Grace: 50 * Millisecond, WarnOnReap: true})
+	code := runHere(Config{Command: sh(`(trap '' TERM; exec sleep 1000) & exit 0`), Grace: 50 * Millisecond, WarnOnReap: true})
 	assert.Equal(t, 0, code)
 }
 
@@ -125,20 +132,21 @@ func TestRunStartsTheChildWhereThePersonalityAsks(t *testing.T) {
 		{"dumb-init -c: pidone's own group", SameGroup, `[ "$(ps -o pgid= -p $$)" -eq "$(ps -o pgid= -p $PPID)" ]`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, 0, Run(Config{Command: sh(tc.test), Session: tc.session, AfterMainExit: TermGroupThenExit}))
+			assert.Equal(t, 0, runHere(Config{Command: sh(tc.test), Session: tc.session, AfterMainExit: TermGroupThenExit}))
 		})
 	}
 }
 
 func TestRunAsksForTheParentDeathSignal(t *testing.T) {
-	assert.Equal(t, 0, Run(Config{Command: []string{"true"}, ParentDeathSignal: syscall.SIGUSR2}))
-	assert.Equal(t, 0, Run(Config{Command: []string{"true"}, ParentDeathSignal: 99, AfterMainExit: ExitAtOnce}),
+	assert.Equal(t, 0, runHere(Config{Command: []string{"true"}, ParentDeathSignal: syscall.SIGUSR2}))
+	assert.Equal(t, 0, runHere(Config{Command: []string{"true"}, ParentDeathSignal: 99, AfterMainExit: ExitAtOnce}),
 		"a signal the kernel refuses is logged, and the child still runs")
 }
 
 func TestRunPausesUntilSIGINTWithNoCommand(t *testing.T) {
 	t.Chdir(t.TempDir()) // pause mode leaves its directory for /
-	code := runInBackground(Config{Pause: true, Verbosity: detail})
+	code := make(chan int, 1)
+	go func() { code <- Run(Config{Pause: true, Verbosity: detail}) }()
 	// Nothing tells when the pause has asked for its signals. Until then the
 	// test's own catch keeps them from killing the test process, and the
 	// test sends again until the pause ends: SIGUSR1 is ignored, SIGINT
@@ -168,15 +176,19 @@ func TestASignalThatArrivesBeforeTheChildReachesItOnceStarted(t *testing.T) {
 	ignored := s.listen()
 	// pidone has asked for its signals and has no child yet.
 	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGUSR2))
-	require.Eventually(t, func() bool { return s.intake.pending.Load() != 0 }, time.Minute, time.Millisecond,
+	usr2 := uint64(1) << (syscall.SIGUSR2 - 1)
+	require.Eventually(t, func() bool { return s.intake.pending.Load()&usr2 != 0 }, time.Minute, time.Millisecond,
 		"the signal never reached the intake")
+	// Signals an earlier test sent this process may have reached the new
+	// intake too, and would reach the child before its traps are set.
+	s.intake.pending.And(usr2)
 	assert.Equal(t, 128+int(syscall.SIGUSR2), s.run(ignored), "the child, started after the signal, died of it")
 }
 
 func TestRunRunsAScriptWithoutAShebangWithTheShell(t *testing.T) {
 	script := filepath.Join(t.TempDir(), "script")
 	require.NoError(t, os.WriteFile(script, []byte("exit 6\n"), 0o755))
-	assert.Equal(t, 6, Run(Config{Command: []string{script}}))
+	assert.Equal(t, 6, runHere(Config{Command: []string{script}}))
 }
 
 func TestRunSparesTheGroupThatHadTheStopSignalASecondSIGTERM(t *testing.T) {
@@ -209,8 +221,29 @@ func TestRunSurvivesABrokenStderr(t *testing.T) {
 	r.Close()
 	require.NoError(t, unix.Dup2(int(w.Fd()), 2))
 	w.Close()
-	code := Run(Config{Command: sh("exit 3"), Verbosity: detail})
+	code := runHere(Config{Command: sh("exit 3"), Verbosity: detail})
 	require.NoError(t, unix.Dup2(saved, 2))
 	unix.Close(saved)
 	assert.Equal(t, 3, code, "the child's code, not a death by SIGPIPE")
+}
+
+func TestRunMovesToTheRootOnceTheChildHasStartedWhereItWasAsked(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	where := filepath.Join(dir, "where")
+	assert.Equal(t, 0, Run(Config{Command: sh("pwd >" + where)}))
+	data, err := os.ReadFile(where)
+	require.NoError(t, err)
+	assert.Equal(t, dir+"\n", string(data), "the child starts in the caller's directory")
+	cwd, err := os.Getwd()
+	require.NoError(t, err)
+	assert.Equal(t, "/", cwd, "pidone keeps no mount busy")
+
+	t.Run("unless told to keep it, as tini does", func(t *testing.T) {
+		t.Chdir(dir)
+		assert.Equal(t, 0, Run(Config{Command: []string{"true"}, KeepWorkingDirectory: true}))
+		cwd, err := os.Getwd()
+		require.NoError(t, err)
+		assert.Equal(t, dir, cwd)
+	})
 }

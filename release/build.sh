@@ -36,7 +36,7 @@ for platform in "${platforms[@]}"; do
   env -u GOAMD64 -u GOARM64 -u GOARM -u GO386 -u GOPPC64 -u GORISCV64 \
     CGO_ENABLED=0 GOOS=linux GOARCH="$goarch" "$variant" GOEXPERIMENT="$GOEXPERIMENT" GOFLAGS="$GOFLAGS" \
     "$go" build -trimpath -buildvcs=false \
-      -ldflags="-s -w -buildid= -X main.version=$version" \
+      -ldflags="-s -w -buildid= -X main.version=$version -X runtime.godebugDefault=$GODEBUG_DEFAULT -X github.com/pidone/pidone/init.godebugDefault=$GODEBUG_DEFAULT" \
       -o "$dist/pidone-linux-$name" ./cmd/pidone
 done
 (cd "$dist" && sha256sum pidone-linux-* >SHA256SUMS)

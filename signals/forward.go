@@ -12,10 +12,6 @@ var neverForwarded = map[syscall.Signal]string{
 	// SIGCHLD tells pidone that a child changed state; it is pidone's own
 	// cue to reap, and the child's children are none of the child's business.
 	syscall.SIGCHLD: "pidone's cue to reap",
-	// SIGURG is sent by the Go runtime to its own threads to preempt
-	// goroutines; forwarding it would shower the child with signals it never
-	// asked for. pidone does not ask for it.
-	syscall.SIGURG: "the Go runtime's preemption signal",
 	// The Go runtime's handler keeps every SIGPROF for its profiler, and
 	// never hands signal 34 (musl's SIGSYNCCALL) to os/signal: neither ever
 	// reaches pidone, so neither can be forwarded. 34 the runtime leaves at

@@ -15,8 +15,9 @@
  *                              's' makes M orphans one after another;
  *                              each answers "<ns> <left>" once every
  *                              orphan is gone (or MS, default 60 s, passed)
- *   benchkid sigstate          SigBlk and SigIgn lines, "ready", then on
- *                              EOF "urg <count>" and exit 0
+ *   benchkid sigstate          SigBlk and SigIgn lines, "ready", then
+ *                              "urg <count>" for each 'u' on stdin, and
+ *                              once more on EOF, then exit 0
  *   benchkid churn CODE        "ready", forks and exits children while
  *                              catching every signal, then on a byte on
  *                              stdin "caught <count>" and exit CODE
@@ -253,8 +254,10 @@ static int sigstate(void) {
 	fclose(f);
 	catchall();
 	say("ready\n");
-	while (readcmd() >= 0)
-		;
+	while (readcmd() >= 0) {
+		snprintf(out, sizeof out, "urg %d\n", (int)urgs);
+		say(out);
+	}
 	snprintf(out, sizeof out, "urg %d\n", (int)urgs);
 	say(out);
 	return 0;

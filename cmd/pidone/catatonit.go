@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strconv"
 	"syscall"
 
 	supervisor "github.com/pidone/pidone/init"
@@ -27,6 +28,11 @@ var catatonitPersonality = personality{
 			SingleChild:     true,
 			AfterMainExit:   supervisor.ExitAtOnce,
 			ExecFailureCode: 1,
+			// catatonit stays where it was started, even with -P.
+			KeepWorkingDirectory: true,
+			StartFailureLine: func(_, strerror string) string {
+				return "ERROR (catatonit:" + strconv.Itoa(syscall.Getpid()) + "): failed to exec pid1: " + strerror
+			},
 		}}
 	},
 	settle:    settleCatatonit,

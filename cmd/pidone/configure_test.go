@@ -117,7 +117,7 @@ func TestMalformedFlags(t *testing.T) {
 		{[]string{"--stop-timeout=-5"}, `option --stop-timeout: "-5" is not a duration (like 500ms, 5s, 1m30s, or plain seconds)`},
 		{[]string{"--stop-signal", "NOPE"}, `option --stop-signal: "NOPE" is not a signal (like TERM, SIGINT or 15)`},
 		{[]string{"--stop-signal", "STOP"}, `option --stop-signal: "STOP" is not a signal pidone can catch and forward`},
-		{[]string{"--stop-signal", "URG"}, `option --stop-signal: "URG" is not a signal pidone can catch and forward`},
+		{[]string{"--stop-signal", "CHLD"}, `option --stop-signal: "CHLD" is not a signal pidone can catch and forward`},
 		{[]string{"--remap-exit", "-1"}, `option --remap-exit: "-1" is not an exit code (0 to 255)`},
 	} {
 		t.Run(tc.args[0], func(t *testing.T) {

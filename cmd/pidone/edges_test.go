@@ -133,7 +133,6 @@ func TestEverySignalIsSurvivedAndForwardedOrDroppedOnPurpose(t *testing.T) {
 	p.WaitForLine("ready")
 	neverForwarded := map[syscall.Signal]string{
 		syscall.SIGCHLD: "pidone's cue to reap",
-		syscall.SIGURG:  "the Go runtime's preemption signal",
 		syscall.SIGPROF: "the Go runtime's profiling signal",
 		32:              "kept from os/signal by the Go runtime",
 		33:              "kept from os/signal by the Go runtime",

@@ -22,12 +22,18 @@ type option struct {
 }
 
 // usageError is a mistake on the command line: one line for the user, and
-// exit code 1.
-type usageError struct{ msg string }
+// exit code 1. A mistake getopt_long itself catches also carries the line
+// the C library prints for it after the program's name, which scripts may
+// match: under a tool's name, pidone prints that one (main.go).
+type usageError struct{ msg, getopt string }
 
 func (e *usageError) Error() string { return e.msg }
 
-func usagef(parts ...string) error { return &usageError{strings.Join(parts, "")} }
+func usagef(parts ...string) error { return &usageError{msg: strings.Join(parts, "")} }
+
+// getoptError is a mistake getopt_long catches: own in pidone's words,
+// getopt in the C library's format.
+func getoptError(own, getopt string) error { return &usageError{msg: own, getopt: getopt} }
 
 // parseArgs reads args (argv without argv[0]) as getopt_long does in
 // POSIX mode, starting from the defaults in o: short flags combine (-vv, -cv), a short flag's value may be
@@ -64,16 +70,16 @@ func parseArgs(args []string, table []option, o options) (options, error) {
 // last argument it used.
 func parseLong(args []string, i int, table []option, o *options) (int, error) {
 	name, value, hasValue := strings.Cut(args[i][2:], "=")
-	opt, err := findLong(name, table)
+	opt, err := findLong(args[i][2:], name, table)
 	if err != nil {
 		return i, err
 	}
 	switch {
 	case opt.arg == "" && hasValue:
-		return i, usagef("option --", opt.long, " takes no value")
+		return i, getoptError("option --"+opt.long+" takes no value", "option '--"+opt.long+"' doesn't allow an argument")
 	case opt.arg != "" && !hasValue:
 		if i+1 >= len(args) {
-			return i, usagef("option --", opt.long, " needs a value")
+			return i, getoptError("option --"+opt.long+" needs a value", "option '--"+opt.long+"' requires an argument")
 		}
 		i++
 		value = args[i]
@@ -82,7 +88,8 @@ func parseLong(args []string, i int, table []option, o *options) (int, error) {
 }
 
 // findLong finds a long option by its name or by a prefix of exactly one.
-func findLong(name string, table []option) (*option, error) {
+// arg is the argument as given, after its dashes, for the error.
+func findLong(arg, name string, table []option) (*option, error) {
 	var matches []*option
 	for k := range table {
 		opt := &table[k]
@@ -99,12 +106,15 @@ func findLong(name string, table []option) (*option, error) {
 		return matches[0], nil
 	case len(matches) > 1 && name != "":
 		names := make([]string, len(matches))
+		possibilities := ""
 		for k, m := range matches {
 			names[k] = "--" + m.long
+			possibilities += " '--" + m.long + "'"
 		}
-		return nil, usagef("option --", name, " is ambiguous: ", strings.Join(names, ", "))
+		return nil, getoptError("option --"+name+" is ambiguous: "+strings.Join(names, ", "),
+			"option '--"+arg+"' is ambiguous; possibilities:"+possibilities)
 	}
-	return nil, usagef("unknown option --", printable(name))
+	return nil, getoptError("unknown option --"+printable(name), "unrecognized option '--"+arg+"'")
 }
 
 // parseShorts reads the cluster of short options at args[i] and returns the
@@ -114,7 +124,7 @@ func parseShorts(args []string, i int, table []option, o *options) (int, error) 
 	for k := 0; k < len(cluster); k++ {
 		opt := findShort(cluster[k], table)
 		if opt == nil {
-			return i, usagef("unknown option -", printable(cluster[k:k+1]))
+			return i, getoptError("unknown option -"+printable(cluster[k:k+1]), "invalid option -- '"+cluster[k:k+1]+"'")
 		}
 		if opt.arg == "" {
 			if err := opt.apply(o, ""); err != nil {
@@ -125,7 +135,7 @@ func parseShorts(args []string, i int, table []option, o *options) (int, error) 
 		value := cluster[k+1:]
 		if value == "" {
 			if i+1 >= len(args) {
-				return i, usagef("option -", cluster[k:k+1], " needs a value")
+				return i, getoptError("option -"+cluster[k:k+1]+" needs a value", "option requires an argument -- '"+cluster[k:k+1]+"'")
 			}
 			i++
 			value = args[i]

@@ -28,7 +28,7 @@ func run(argv []string) int {
 	opts, err := p.parse(argv[1:])
 	switch {
 	case err != nil:
-		writeTo(2, "["+name+"] "+err.Error()+" (see "+name+" -h)\n")
+		writeTo(2, usageLine(p, argv[0], err))
 		return supervisor.ExitUsage
 	case opts.help:
 		writeTo(p.helpFd, p.help())
@@ -43,7 +43,20 @@ func run(argv []string) int {
 		writeTo(2, "["+name+"] no command given (see "+name+" -h)\n")
 		return supervisor.ExitUsage
 	}
+	for _, warning := range opts.warnings {
+		writeTo(2, "["+name+"] "+warning+"\n")
+	}
 	return supervisor.Run(opts.config)
+}
+
+// usageLine is the one line that reports a mistake on the command line.
+// Under a tool's name, a mistake getopt_long catches is reported as the C
+// library does, after the name the tool was called by.
+func usageLine(p *personality, argv0 string, err error) string {
+	if mistake, ok := err.(*usageError); ok && p != &pidonePersonality && mistake.getopt != "" {
+		return argv0 + ": " + mistake.getopt + "\n"
+	}
+	return "[" + p.name + "] " + err.Error() + " (see " + p.name + " -h)\n"
 }
 
 // writeTo writes one message to fd in a single write.

@@ -13,6 +13,9 @@ type options struct {
 	help    bool
 	version bool
 	license bool // tini -l, catatonit -L
+	// warnings are lines for stderr about input read leniently, as the
+	// tool being stood in for reads it, written before the child starts.
+	warnings []string
 }
 
 // pidoneOptions is pidone's own flag table.
@@ -56,18 +59,6 @@ var pidoneOptions = []option{
 		apply: func(o *options, _ string) error { o.help = true; return nil }},
 	{short: 'V', long: "version", commandLineOnly: true, help: "show the version and exit",
 		apply: func(o *options, _ string) error { o.version = true; return nil }},
-}
-
-// pidoneOption is the option of pidone's own table with the long name
-// long, for a personality that shares it. A name not in the table is a
-// mistake in the program, which panics as it starts.
-func pidoneOption(long string) option {
-	for _, opt := range pidoneOptions {
-		if opt.long == long {
-			return opt
-		}
-	}
-	panic("pidone has no option --" + long)
 }
 
 // defaultOptions are pidone's options before the command line is read.

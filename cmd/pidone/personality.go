@@ -31,6 +31,10 @@ type personality struct {
 	configure func(args []string) (options, error)
 	// fullHelp, when set, replaces the help built from options.
 	fullHelp func() string
+	// plainGetopt: the tool reads its options with getopt, which knows no
+	// long ones, and looks for an exact --version by hand first (tini).
+	// Any other --word is then the invalid option '-'.
+	plainGetopt bool
 }
 
 // personalities are the tools pidone can stand in for.
@@ -69,11 +73,41 @@ func (p *personality) parse(args []string) (options, error) {
 	if p.configure != nil {
 		return p.configure(args)
 	}
+	if p.plainGetopt {
+		if err := refuseLongOptions(args, p.options); err != nil {
+			return options{}, err
+		}
+	}
 	opts, err := parseArgs(args, p.options, p.defaults())
 	if err == nil && p.settle != nil {
 		err = p.settle(&opts)
 	}
 	return opts, err
+}
+
+// refuseLongOptions finds, among the options before the command, a long
+// one plain getopt would stumble on: anything but --version.
+func refuseLongOptions(args []string, table []option) error {
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		switch {
+		case arg == "--" || len(arg) < 2 || arg[0] != '-':
+			return nil
+		case strings.HasPrefix(arg, "--") && arg != "--version":
+			return getoptError("unknown option "+printable(arg), "invalid option -- '-'")
+		default:
+			// Step over a short option's value when it is the next argument.
+			for k := 1; k < len(arg); k++ {
+				if opt := findShort(arg[k], table); opt == nil || opt.arg != "" {
+					if opt != nil && k == len(arg)-1 {
+						i++
+					}
+					break
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // help is the -h text: the flags of the personality's table.

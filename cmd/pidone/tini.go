@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strconv"
 	"syscall"
 
 	"github.com/pidone/pidone/internal/ascii"
@@ -28,12 +29,18 @@ var tiniPersonality = personality{
 			Session:       supervisor.OwnGroup,
 			SingleChild:   true,
 			AfterMainExit: supervisor.ExitAtOnce,
+			// tini stays where it was started.
+			KeepWorkingDirectory: true,
+			StartFailureLine: func(command, strerror string) string {
+				return "[FATAL tini (" + strconv.Itoa(syscall.Getpid()) + ")] exec " + command + " failed: " + strerror
+			},
 		}}
 	},
-	settle:    settleTini,
-	version:   func() string { return "tini version " + tiniVersion + " (pidone " + version + ")\n" },
-	versionFd: 1,
-	helpFd:    1,
+	settle:      settleTini,
+	plainGetopt: true,
+	version:     func() string { return "tini version " + tiniVersion + " (pidone " + version + ")\n" },
+	versionFd:   1,
+	helpFd:      1,
 	exitCodes: "Environment: TINI_SUBREAPER, TINI_VERBOSITY, TINI_KILL_PROCESS_GROUP.\n" +
 		"Exit codes: the command's own (0 for those given to -e); 128+N if signal N killed it;\n" +
 		"1 bad usage; 126 command cannot be executed; 127 command not found.\n",

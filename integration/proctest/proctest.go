@@ -55,11 +55,14 @@ func built(t testing.TB, name string) string {
 			"github.com/pidone/pidone/cmd/pidone":                    "pidone",
 			"github.com/pidone/pidone/integration/proctest/sigchild": "sigchild",
 		} {
-			cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w -buildid=", "-o", filepath.Join(binDir, out), pkg)
-			cmd.Env, buildErr = shippedBuildEnv()
+			var env []string
+			var ldflags string
+			env, ldflags, buildErr = shippedBuild()
 			if buildErr != nil {
 				return
 			}
+			cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w -buildid= "+ldflags, "-o", filepath.Join(binDir, out), pkg)
+			cmd.Env = env
 			if msg, err := cmd.CombinedOutput(); err != nil {
 				buildErr = errors.New("go build " + pkg + ": " + err.Error() + "\n" + string(msg))
 				return
@@ -70,23 +73,28 @@ func built(t testing.TB, name string) string {
 	return filepath.Join(binDir, name)
 }
 
-// shippedBuildEnv is the environment for go build that builds pidone as
-// it ships (release/build.env), whether the tests run from make or from a
-// plain go test: build.env's GOEXPERIMENT and GOFLAGS first, the caller's
-// own after them, as the Makefile does.
-func shippedBuildEnv() ([]string, error) {
+// shippedBuild is the environment and linker flags for go build that
+// build pidone as it ships (release/build.env), whether the tests run from
+// make or from a plain go test: build.env's GOEXPERIMENT and GOFLAGS first,
+// the caller's own after them, as the Makefile does, and the runtime's
+// GODEBUG default with pidone's copy of it.
+func shippedBuild() (env []string, ldflags string, err error) {
 	root, err := exec.Command("go", "env", "GOMOD").Output()
 	if err != nil {
-		return nil, errors.New("go env GOMOD: " + err.Error())
+		return nil, "", errors.New("go env GOMOD: " + err.Error())
 	}
 	settings, err := os.ReadFile(filepath.Join(filepath.Dir(strings.TrimSpace(string(root))), "release", "build.env"))
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	env := append(os.Environ(), "CGO_ENABLED=0")
+	env = append(os.Environ(), "CGO_ENABLED=0")
 	for _, line := range strings.Split(string(settings), "\n") {
 		key, value, ok := strings.Cut(line, "=")
-		if !ok || strings.HasPrefix(line, "#") {
+		switch {
+		case !ok || strings.HasPrefix(line, "#"):
+			continue
+		case key == "GODEBUG_DEFAULT":
+			ldflags = "-X runtime.godebugDefault=" + value + " -X github.com/pidone/pidone/init.godebugDefault=" + value
 			continue
 		}
 		separator := " "
@@ -98,7 +106,7 @@ func shippedBuildEnv() ([]string, error) {
 		}
 		env = append(env, key+"="+value)
 	}
-	return env, nil
+	return env, ldflags, nil
 }
 
 // markerVariable marks every process a test starts, and their
@@ -138,7 +146,7 @@ func Start(t testing.TB, opts Options, argv ...string) *Process {
 		t.Skip(why)
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(os.Environ(), "GODEBUG=asyncpreemptoff=1")
+	cmd.Env = os.Environ()
 	token := markerVariable + "=" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatInt(started.Add(1), 10)
 	cmd.Env = append(cmd.Env, token)
 	cmd.Env = append(cmd.Env, opts.Env...)

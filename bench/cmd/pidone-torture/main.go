@@ -29,7 +29,7 @@ type config struct {
 	acked       int // signals sent one at a time, each waiting for its ack
 	storm       int // signals sent without waiting while the child churns
 	races       int // runs in which the child exits while signals arrive
-	urgs        int // SIGURGs sent to pidone, none of which may reach the child
+	urgs        int // rounds of 20 other signals before the one SIGURG the child must see
 	wakeups     int // runs of one signal or one exit to an idle init beside CPU hogs
 	limit       time.Duration
 }
@@ -61,7 +61,7 @@ func main() {
 	flag.IntVar(&c.acked, "acked", 10000, "acked signals")
 	flag.IntVar(&c.storm, "storm", 100000, "signals in the unacked storm")
 	flag.IntVar(&c.races, "races", 1000, "runs in which the child exits while signals arrive")
-	flag.IntVar(&c.urgs, "urgs", 1000, "SIGURGs sent to pidone")
+	flag.IntVar(&c.urgs, "urgs", 1000, "rounds of 20 other signals sent to pidone before one SIGURG (sigstate)")
 	flag.IntVar(&c.wakeups, "wakeups", 1000, "runs of the lost-wakeup loop")
 	flag.DurationVar(&c.limit, "limit", 5*time.Minute, "time limit of each check")
 	only := flag.String("only", "", "run only the check with this name")

@@ -7,8 +7,11 @@
 //
 // With -tag T, every line starts with "T ".
 //
-// Run it with GODEBUG=asyncpreemptoff=1: then the Go runtime sends it no
-// SIGURG of its own, and any SIGURG it reports came from outside.
+// proctest builds it as pidone ships, with the Go runtime's asynchronous
+// preemption off (release/build.env): then the runtime sends it no SIGURG
+// of its own, and any SIGURG it reports came from outside. With -spin D it
+// keeps a CPU busy for D before it is ready, long enough for a runtime with
+// preemption on to preempt it with SIGURGs of its own, which it reports.
 package main
 
 import (
@@ -36,6 +39,7 @@ func main() {
 	flag.IntVar(&orphans, "orphans", 0, "leave this many short-lived orphans behind (they exit at once)")
 	flag.StringVar(&orphanCmd, "orphan-cmd", "true", "what each orphan runs (a shell command)")
 	flag.DurationVar(&exitAfter, "exit-after", 0, "exit 0 this long after ready (0: never)")
+	spin := flag.Duration("spin", 0, "run on the CPU this long before ready, reporting signals meanwhile")
 	flag.Parse()
 
 	exits := map[syscall.Signal]int{}
@@ -58,8 +62,18 @@ func main() {
 			all = append(all, sig)
 		}
 	}
-	all = append(all, syscall.SIGURG)
 	signal.Notify(incoming, all...)
+	go func() {
+		for s := range incoming {
+			sig := s.(syscall.Signal)
+			say("signal " + signals.Name(sig))
+			if code, ok := exits[sig]; ok {
+				os.Exit(code)
+			}
+		}
+	}()
+	for end := time.Now().Add(*spin); time.Now().Before(end); {
+	}
 
 	pgid, _ := syscall.Getpgid(0)
 	sid, _ := unix.Getsid(0)
@@ -71,22 +85,11 @@ func main() {
 	if orphans > 0 {
 		say("orphans " + leaveOrphans(orphans, orphanCmd))
 	}
-	var deadline <-chan time.Time
 	if exitAfter > 0 {
-		deadline = time.After(exitAfter)
+		time.Sleep(exitAfter)
+		os.Exit(0)
 	}
-	for {
-		select {
-		case s := <-incoming:
-			sig := s.(syscall.Signal)
-			say("signal " + signals.Name(sig))
-			if code, ok := exits[sig]; ok {
-				os.Exit(code)
-			}
-		case <-deadline:
-			os.Exit(0)
-		}
-	}
+	select {} // the reporting goroutine exits on an -exit-on signal
 }
 
 // leaveOrphans has a shell start n processes running cmd, each from a
