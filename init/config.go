@@ -68,6 +68,10 @@ type Config struct {
 	// Pause runs no command: pidone reaps what comes until SIGINT or
 	// SIGTERM, then exits 0 (catatonit -P).
 	Pause bool
+	// HandOnSockets passes sockets that socket activation addressed to
+	// pidone (LISTEN_FDS, with LISTEN_PID its pid) on to the child, with
+	// LISTEN_PID set to the child's pid (catatonit).
+	HandOnSockets bool
 	// KeepWorkingDirectory keeps pidone in the directory it was started
 	// in (tini). Otherwise, once the child has started there, pidone moves
 	// to /, as dumb-init and catatonit do, so that a volume mounted at that

@@ -40,7 +40,10 @@ const shell = "/bin/sh"
 // spawn starts argv as pidone's child, with the environment env (nil:
 // pidone's own), and returns its pid. The child is never waited for here:
 // the reaper collects it with everything else.
-func spawn(argv, env []string, attrs *syscall.SysProcAttr) (int, *spawnError) {
+//
+// With handOnSockets, sockets passed to pidone by socket activation go on
+// to the child with LISTEN_PID naming it (listenstage.go).
+func spawn(argv, env []string, attrs *syscall.SysProcAttr, handOnSockets bool) (int, *spawnError) {
 	path, err := lookPath(argv[0])
 	if err != nil {
 		return 0, &spawnError{argv[0], err}
@@ -55,6 +58,9 @@ func spawn(argv, env []string, attrs *syscall.SysProcAttr) (int, *spawnError) {
 		// too, as with a plain exec.
 		Files: []uintptr{0, 1, 2},
 		Sys:   attrs,
+	}
+	if handOnSockets && socketsForUs(env) {
+		return spawnThroughStage(path, argv, attr)
 	}
 	pid, err := syscall.ForkExec(path, argv, attr)
 	if err == syscall.ENOEXEC {

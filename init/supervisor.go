@@ -127,7 +127,7 @@ func (s *supervisor) start(ignored []syscall.Signal) (int, *spawnError) {
 		}
 	}
 
-	return spawn(s.cfg.Command, s.cfg.Env, childAttributesFor(s.cfg.Session, term))
+	return spawn(s.cfg.Command, s.cfg.Env, childAttributesFor(s.cfg.Session, term), s.cfg.HandOnSockets)
 }
 
 // askForParentDeathSignal has the kernel send pidone sig when pidone's

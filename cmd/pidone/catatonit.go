@@ -30,6 +30,7 @@ var catatonitPersonality = personality{
 			ExecFailureCode: 1,
 			// catatonit stays where it was started, even with -P.
 			KeepWorkingDirectory: true,
+			HandOnSockets:        true,
 			StartFailureLine: func(_, strerror string) string {
 				return "ERROR (catatonit:" + strconv.Itoa(syscall.Getpid()) + "): failed to exec pid1: " + strerror
 			},

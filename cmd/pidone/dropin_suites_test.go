@@ -89,3 +89,39 @@ func TestDumbInitReadsARewriteRuleAsDumbInitDoes(t *testing.T) {
 		}
 	})
 }
+
+// activation is what a socket-activated service under the init sees.
+type activation struct {
+	ListenPIDIsOwn bool
+	Sockets        string // which of descriptors 3 and 4 it holds
+	ListenFDs      string
+}
+
+// activatedUnder runs bin the way a socket-activating manager would: with
+// descriptors 3 and 4 open and LISTEN_PID naming bin's process.
+func activatedUnder(t *testing.T, bin string) activation {
+	p := pt.Start(t, pt.Options{}, "/bin/sh", "-c", `exec 3</dev/null 4</dev/null; LISTEN_FDS=2 LISTEN_PID=$$ exec "$1" -- sh -c '
+		[ "$LISTEN_PID" = $$ ] && echo own || echo other
+		for fd in 3 4; do [ -e /proc/$$/fd/$fd ] && printf "%s " $fd; done; echo
+		echo "$LISTEN_FDS"'`, "sh", bin)
+	require.Equal(t, 0, p.Wait(), "stderr: %s", p.Stderr())
+	out := p.Stdout()
+	require.Len(t, out, 3, "stdout: %q", out)
+	return activation{ListenPIDIsOwn: out[0] == "own", Sockets: strings.TrimSpace(out[1]), ListenFDs: out[2]}
+}
+
+func TestCatatonitHandsSocketsOnWithTheChildsPid(t *testing.T) {
+	sameAsAnchor(t, "catatonit", activation{ListenPIDIsOwn: true, Sockets: "3 4", ListenFDs: "2"}, activatedUnder)
+	t.Run("sockets for another process are left as they are", func(t *testing.T) {
+		sameAsAnchor(t, "catatonit", "LISTEN_PID=1", func(t *testing.T, bin string) string {
+			p := pt.Start(t, pt.Options{Env: []string{"LISTEN_FDS=1", "LISTEN_PID=1"}}, bin, "--", "sh", "-c", `echo LISTEN_PID=$LISTEN_PID`)
+			require.Equal(t, 0, p.Wait())
+			return strings.Join(p.Stdout(), "")
+		})
+	})
+	t.Run("a command that cannot start through the stage is reported as ever", func(t *testing.T) {
+		p := pt.Start(t, pt.Options{}, "/bin/sh", "-c", `LISTEN_FDS=1 LISTEN_PID=$$ exec "$1" -- /no/such/file`, "sh", pidoneAs(t, "catatonit"))
+		assert.Equal(t, 1, p.Wait())
+		assert.Contains(t, p.Stderr(), "failed to exec pid1: No such file or directory")
+	})
+}

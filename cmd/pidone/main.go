@@ -23,6 +23,9 @@ func main() {
 }
 
 func run(argv []string) int {
+	if argv[0] == supervisor.ListenStage {
+		return supervisor.RunListenStage(argv[1:])
+	}
 	p := personalityOf(argv[0])
 	name := p.name
 	opts, err := p.parse(argv[1:])
