@@ -101,6 +101,7 @@ type intake struct {
 var earlyArrivals [signals.Max + 1]chan os.Signal
 
 func init() {
+	exitIfNoRoom()
 	// One processor is all pidone needs, and each one more costs a thread,
 	// which counts against a container's pid limit (docker run
 	// --pids-limit) like a process of the application's: 7 threads at
