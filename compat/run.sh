@@ -76,16 +76,25 @@ fetch() {
     entry=$(deb_src_entry) || { echo "cannot tell the system's Debian mirror from /etc/apt" >&2; return 2; }
     echo "$entry" >"$aptdir/sources.list"
   fi
+  local updated=no
   if ! ls "$aptdir/lists/"*Sources* >/dev/null 2>&1; then
     apt_private update >"$logdir/apt-update.log" 2>&1 || return 2
+    updated=yes
   fi
-  local dl=$srcdir/download
-  rm -rf "$dl" && mkdir -p "$dl"
-  # apt-get source also asks for Debian's own patch tarball, which is not
-  # needed here; only the .dsc and the upstream tarball must arrive.
-  (cd "$dl" && apt_private source --download-only "$pkg" >"$logdir/apt-source-$pkg.log" 2>&1) || true
-  local orig=${pkg}_$ver.orig.tar.gz dsc
-  dsc=$(ls "$dl/${pkg}_$ver"-*.dsc 2>/dev/null | head -n1)
+  local dl=$srcdir/download orig=${pkg}_$ver.orig.tar.gz dsc
+  while :; do
+    rm -rf "$dl" && mkdir -p "$dl"
+    # apt-get source also asks for Debian's own patch tarball, which is not
+    # needed here; only the .dsc and the upstream tarball must arrive.
+    (cd "$dl" && apt_private source --download-only "$pkg" >"$logdir/apt-source-$pkg.log" 2>&1) || true
+    dsc=$(ls "$dl/${pkg}_$ver"-*.dsc 2>/dev/null | head -n1)
+    [ -n "$dsc" ] && [ -f "$dl/$orig" ] && break
+    # Lists kept from an earlier run may name files the mirror has since
+    # replaced: read them anew once before giving up.
+    [ $updated = no ] || break
+    apt_private update >"$logdir/apt-update.log" 2>&1 || return 2
+    updated=yes
+  done
   if [ -z "$dsc" ] || [ ! -f "$dl/$orig" ]; then
     echo "apt-get source $pkg gave no $pkg $ver (see $logdir/apt-source-$pkg.log)" >&2
     return 2
