@@ -150,8 +150,10 @@ unset PYTHONPATH PYTHONHOME
 # container); tini's checks count processes with psutil. A PID 1 that reaps
 # gives both that, and whatever a failed test leaves running ends with the
 # namespace.
+# It starts with no signal ignored or blocked (compat/default_signals.py
+# says why that needs doing under make).
 in_pid_namespace() {
-  unshare --pid --fork --mount-proc "$pidone" -- "$@"
+  python3 "$root/compat/default_signals.py" unshare --pid --fork --mount-proc "$pidone" -- "$@"
 }
 
 status=0
@@ -168,7 +170,8 @@ echo "dumb-init suite: pytest tests/ (log: $logdir/dumb-init.log)"
   --junitxml="$work/dumb-init.xml" tests/) >"$logdir/dumb-init.log" 2>&1 || true
 tail -n1 "$logdir/dumb-init.log"
 zombies=pass
-(cd "$di" && unshare --pid --fork --mount-proc "$work/bin/dumb-init" tests/test-zombies) \
+(cd "$di" && python3 "$root/compat/default_signals.py" \
+  unshare --pid --fork --mount-proc "$work/bin/dumb-init" tests/test-zombies) \
   >"$logdir/dumb-init-zombies.log" 2>&1 || zombies=fail
 if [ $zombies = pass ]; then
   echo '{"id":"tests/test-zombies","outcome":"pass"}'
