@@ -158,6 +158,19 @@ in_pid_namespace() {
 
 status=0
 
+# results_or_failure names a results file for testreport, or, when the
+# runner wrote none (it crashed before its first test), a file holding one
+# failure that says so: a suite that said nothing has not passed.
+results_or_failure() {
+  local file=$1 what=$2
+  if [ ! -s "$file" ]; then
+    printf '{"id":"%s","outcome":"fail","failures":["wrote no results; see the log in %s"]}\n' \
+      "$what" "$logdir" >"$file.missing"
+    file=$file.missing
+  fi
+  echo "$file"
+}
+
 # --- dumb-init 1.2.5: tests/ with pytest, then tests/test-zombies run by
 # dumb-init as PID 1, the two steps of its CI.
 di=$work/dumb-init
@@ -178,9 +191,8 @@ if [ $zombies = pass ]; then
 else
   echo '{"id":"tests/test-zombies","outcome":"fail","failures":["zombies left; see '"$logdir"'/dumb-init-zombies.log"]}'
 fi >"$work/dumb-init-zombies.jsonl"
-results=("$work/dumb-init-zombies.jsonl")
-[ -f "$work/dumb-init.xml" ] && results=("$work/dumb-init.xml" "${results[@]}")
-"$report" suite "$part" dumb-init "$xfail" "${results[@]}" || status=1
+"$report" suite "$part" dumb-init "$xfail" \
+  "$(results_or_failure "$work/dumb-init.xml" "pytest tests/")" "$work/dumb-init-zombies.jsonl" || status=1
 
 # --- tini 0.19.0: the checks of ci/run_build.sh and test/run_inner_tests.py,
 # with the C helper built from the same source, as its CI does.
@@ -195,6 +207,8 @@ in_pid_namespace "$root/compat/tini_ci.sh" "$SOURCE_DIR/ci/run_build.sh" "$work/
   "$BUILD_DIR/tini" "$BUILD_DIR/tini-static" >"$logdir/tini-ci.log" 2>&1 || true
 PYTHONPATH=$root/compat/pylib in_pid_namespace python3 "$root/compat/tini_inner.py" \
   "$SOURCE_DIR/test/run_inner_tests.py" "$work/tini-inner.jsonl" >"$logdir/tini-inner.log" 2>&1 || true
-"$report" suite "$part" tini "$xfail" "$work/tini-ci.jsonl" "$work/tini-inner.jsonl" || status=1
+"$report" suite "$part" tini "$xfail" \
+  "$(results_or_failure "$work/tini-ci.jsonl" "ci/run_build.sh checks")" \
+  "$(results_or_failure "$work/tini-inner.jsonl" "test/run_inner_tests.py")" || status=1
 
 exit $status
