@@ -28,12 +28,12 @@ export GOEXPERIMENT GOFLAGS
 REPORT  := $(abspath bin/testreport)
 GOTEST   = GO=$(GO) $(REPORT) gotest
 CHECK    = $(REPORT) run
-TEST_PARTS := lint unit next-go torture-quick integration release-test qemu-test examples-test install-test
+TEST_PARTS := lint unit next-go torture-quick compat integration release-test qemu-test examples-test install-test
 
 # The newest Go the module proxy serves; next-go runs the tests on it too.
 NEXT_GO := go1.27.3
 
-.PHONY: build setup test unit next-go pidns lint demo clean engine images integration
+.PHONY: build setup test unit next-go compat pidns lint demo clean engine images integration
 
 ## build: the static binary, bin/pidone
 build: bin/pidone
@@ -69,6 +69,12 @@ unit: $(REPORT)
 ## which the go command fetches from the module proxy the first time
 next-go: $(REPORT)
 	@GOTOOLCHAIN=$(NEXT_GO) $(GOTEST) next-go -count=1 ./init/ ./reaper/ ./signals/ ./cmd/pidone/
+
+## compat: dumb-init's and tini's own test suites, fetched once from Debian's
+## source packages into the cache, run against bin/pidone under their names;
+## compat/xfail.txt lists the tests expected to fail, each with its reason
+compat: setup build $(REPORT)
+	@REPORT=$(REPORT) compat/run.sh
 
 ## lint: gofmt, go vet, staticcheck
 lint: $(REPORT)

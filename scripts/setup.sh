@@ -14,8 +14,11 @@ cd "$(dirname "$0")/.."
 #   qemu-user-static the release binaries of other architectures, run
 #   util-linux       unshare, for PID-1 tests without Docker
 #   procps perl file ps and pgrep; the release checks' tools
+#   python3-pytest python3-pytest-timeout python3-psutil python3-prctl
+#                    make compat: what dumb-init's and tini's own suites import
 packages=(busybox-static tini dumb-init catatonit gcc libc6-dev qemu-user-static
-  util-linux procps perl file)
+  util-linux procps perl file
+  python3-pytest python3-pytest-timeout python3-psutil python3-prctl)
 
 missing=()
 for pkg in "${packages[@]}"; do

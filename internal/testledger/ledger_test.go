@@ -45,3 +45,14 @@ func TestASummaryWithNoSkipsHasNoParentheses(t *testing.T) {
 	assert.Equal(t, "make test: 1 passed, 0 failed, 0 skipped",
 		Count([]Entry{{Part: "lint", Name: "vet", Result: Pass}}).Line("make test"))
 }
+
+func TestExpectedFailuresAreCountedApartAndOnlyWhenThereAreAny(t *testing.T) {
+	tally := Count([]Entry{
+		{Part: "compat", Name: "a", Result: Pass},
+		{Part: "compat", Name: "b", Result: XFail, Reason: "prose"},
+		{Part: "compat", Name: "c", Result: Skip, Reason: "no mirror"},
+	})
+	assert.Equal(t, "make test: 1 passed, 0 failed, 1 expected failures, 1 skipped (compat: no mirror)",
+		tally.Line("make test"))
+	assert.Empty(t, tally.Failures)
+}

@@ -10,6 +10,11 @@
 //	testreport failed PART STATUS
 //	    a part that ended in failure; recorded only if nothing in the part
 //	    already said so
+//	testreport suite PART SUITE XFAIL RESULTS...
+//	    the results of another tool's own test suite (make compat), judged
+//	    against the expected-failure list XFAIL; one entry per test
+//	testreport suite-skipped PART SUITE REASON
+//	    a suite that cannot run on this host, recorded as one skip
 //	testreport summary
 //	    the one line; exits 1 if any check failed or none ran
 //
@@ -25,7 +30,8 @@ import (
 	"github.com/pidone/pidone/internal/testledger"
 )
 
-const usage = "usage: testreport gotest PART [ARGS] | run PART NAME -- COMMAND [ARG...] | failed PART STATUS | summary"
+const usage = "usage: testreport gotest PART [ARGS] | run PART NAME -- COMMAND [ARG...] | failed PART STATUS | " +
+	"suite PART SUITE XFAIL RESULTS... | suite-skipped PART SUITE REASON | summary"
 
 func main() {
 	status, err := dispatch(os.Args[1:])
@@ -47,6 +53,10 @@ func dispatch(args []string) (int, error) {
 		return runCheck(ledger, args[1], args[2], args[4:])
 	case len(args) == 3 && args[0] == "failed":
 		return 0, partFailed(ledger, args[1], args[2])
+	case len(args) >= 5 && args[0] == "suite":
+		return suiteReport(os.Stdout, ledger, args[1], args[2], args[3], args[4:])
+	case len(args) == 4 && args[0] == "suite-skipped":
+		return 0, suiteSkipped(os.Stdout, ledger, args[1], args[2], args[3])
 	case len(args) == 1 && args[0] == "summary":
 		return summary(ledger)
 	}
