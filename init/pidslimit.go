@@ -43,8 +43,13 @@ func pidsLimitProblem() string {
 	if !ok {
 		return ""
 	}
-	threads := threadsNow()
-	// pidone's threads still to come, and the command.
+	return noRoom(limit, used, threadsNow())
+}
+
+// noRoom is the line for a limit with used tasks taken, threads of them
+// pidone's, when what is left cannot hold pidone's threads still to come
+// and the command; "" when it can.
+func noRoom(limit, used, threads int) string {
 	needed := max(threadsAtMost-threads, 0) + 1
 	if limit-used >= needed {
 		return ""
