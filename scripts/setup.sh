@@ -16,9 +16,10 @@ cd "$(dirname "$0")/.."
 #   procps perl file ps and pgrep; the release checks' tools
 #   python3-pytest python3-pytest-timeout python3-psutil python3-prctl
 #                    make compat: what dumb-init's and tini's own suites import
+#   strace           holds pidone at a system call in the start-up window test
 packages=(busybox-static tini dumb-init catatonit gcc libc6-dev qemu-user-static
   util-linux procps perl file
-  python3-pytest python3-pytest-timeout python3-psutil python3-prctl)
+  python3-pytest python3-pytest-timeout python3-psutil python3-prctl strace)
 
 missing=()
 for pkg in "${packages[@]}"; do

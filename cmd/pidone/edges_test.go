@@ -3,6 +3,7 @@ package main_test
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	pt "github.com/pidone/pidone/integration/proctest"
 	"github.com/pidone/pidone/signals"
@@ -170,4 +172,60 @@ func countOf(lines []string, line string) (n int) {
 		}
 	}
 	return n
+}
+
+func TestAStopSignalInTheFirstInstantIsCaughtNotTheRuntimesDefault(t *testing.T) {
+	// Until pidone asks for SIGTERM, the Go runtime's default applies: exit
+	// 2, or death. pidone asks for the stop signals while its packages are
+	// initialised, before main, whose first system call is getpid. strace
+	// holds pidone's main thread at that call while the test sends SIGTERM
+	// to another of its threads, which handles it at once: pidone must have
+	// caught it, and hand it to the child once the child runs.
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Skip("needs strace to hold pidone at a system call (make setup installs it)")
+	}
+	p := pt.Start(t, pt.Options{}, strace, "-f", "-qq", "--seccomp-bpf", "-o", "/dev/null",
+		"-e", "trace=getpid", "-e", "inject=getpid:delay_enter=10s:when=1",
+		pt.Pidone(t), "-vv", "--", "sleep", "1000")
+	var pid, held int
+	require.Eventually(t, func() bool {
+		pid, held = threadStoppedAt(pt.ProcessTree(p.Pid()), unix.SYS_GETPID)
+		return held != 0 || p.Exited()
+	}, pt.Patience, pt.Poll, "pidone never stopped at getpid")
+	if held == 0 {
+		t.Skip("strace could not hold pidone (is ptrace allowed here?): " + p.Stderr())
+	}
+	other := 0
+	tasks, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
+	require.NoError(t, err)
+	for _, task := range tasks {
+		if tid, _ := strconv.Atoi(task.Name()); tid != held {
+			other = tid
+			break
+		}
+	}
+	require.NotZero(t, other, "pidone has only the thread strace holds")
+	require.NoError(t, unix.Tgkill(pid, other, syscall.SIGTERM))
+	assert.Equal(t, 143, p.Wait(), "the child died of the SIGTERM pidone held for it")
+	assert.Contains(t, p.Stderr(), "forwarding SIGTERM", "pidone caught it; the runtime's default would have ended pidone")
+}
+
+// threadStoppedAt finds, among procs, a thread stopped by its tracer on
+// entering system call nr: its process and its thread id, or zeros.
+func threadStoppedAt(procs map[int]string, nr int) (pid, tid int) {
+	for pid := range procs {
+		tasks, _ := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
+		for _, task := range tasks {
+			dir := "/proc/" + strconv.Itoa(pid) + "/task/" + task.Name()
+			status, _ := os.ReadFile(dir + "/status")
+			call, _ := os.ReadFile(dir + "/syscall")
+			fields := strings.Fields(string(call))
+			if strings.Contains(string(status), "State:\tt (tracing stop)") && len(fields) > 0 && fields[0] == strconv.Itoa(nr) {
+				tid, _ := strconv.Atoi(task.Name())
+				return pid, tid
+			}
+		}
+	}
+	return 0, 0
 }
