@@ -23,6 +23,9 @@
  *                              stdin "caught <count>" and exit CODE
  *   benchkid exitsoon CODE US  "ready", spin US microseconds catching
  *                              signals, exit CODE
+ *   benchkid hogs N            starts N pipelines of a writer and a reader
+ *                              in its group, "ready", then waits for EOF
+ *                              on stdin and exits 0, leaving them to the init
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -295,6 +298,44 @@ static int exitsoon(int code, long us) {
 	return code;
 }
 
+/* hogs is a busy application: N pipelines like `yes | tail`, a writer and
+ * a reader each, which keep the CPUs busy and wake each other all the
+ * time. The load stays in the kid's session, and so outside the init's
+ * own when the init started the kid in a new one. */
+static int hogs(int n) {
+	static char buf[8192];
+	memset(buf, 'y', sizeof buf);
+	for (int i = 0; i < n; i++) {
+		int fds[2];
+		if (pipe(fds) < 0)
+			die("pipe");
+		pid_t writer = fork();
+		if (writer < 0)
+			die("fork");
+		if (writer == 0) {
+			close(fds[0]);
+			while (write(fds[1], buf, sizeof buf) > 0)
+				;
+			_exit(0);
+		}
+		pid_t reader = fork();
+		if (reader < 0)
+			die("fork");
+		if (reader == 0) {
+			close(fds[1]);
+			while (read(fds[0], buf, sizeof buf) > 0)
+				;
+			_exit(0);
+		}
+		close(fds[0]);
+		close(fds[1]);
+	}
+	say("ready\n");
+	while (readcmd() >= 0)
+		;
+	return 0;
+}
+
 int main(int argc, char **argv) {
 	if (argc >= 2 && strcmp(argv[1], "idle") == 0)
 		return idle();
@@ -311,6 +352,8 @@ int main(int argc, char **argv) {
 		return churn(atoi(argv[2]));
 	if (argc >= 4 && strcmp(argv[1], "exitsoon") == 0)
 		return exitsoon(atoi(argv[2]), atol(argv[3]));
-	fprintf(stderr, "usage: benchkid idle|acks|orphans N M|sigstate|churn CODE|exitsoon CODE US\n");
+	if (argc >= 3 && strcmp(argv[1], "hogs") == 0)
+		return hogs(atoi(argv[2]));
+	fprintf(stderr, "usage: benchkid idle|acks|orphans N M|sigstate|churn CODE|exitsoon CODE US|hogs N\n");
 	return 2;
 }

@@ -31,6 +31,7 @@ type config struct {
 	races       int // runs in which the child exits while signals arrive
 	urgs        int // rounds of 20 other signals before the one SIGURG the child must see
 	wakeups     int // runs of one signal or one exit to an idle init beside CPU hogs
+	controls    int // runs of the same against tini and dumb-init
 	limit       time.Duration
 }
 
@@ -63,6 +64,7 @@ func main() {
 	flag.IntVar(&c.races, "races", 1000, "runs in which the child exits while signals arrive")
 	flag.IntVar(&c.urgs, "urgs", 1000, "rounds of 20 other signals sent to pidone before one SIGURG (sigstate)")
 	flag.IntVar(&c.wakeups, "wakeups", 1000, "runs of the lost-wakeup loop")
+	flag.IntVar(&c.controls, "wakeup-controls", 300, "runs of the lost-wakeup loop against each of tini and dumb-init")
 	flag.DurationVar(&c.limit, "limit", 5*time.Minute, "time limit of each check")
 	only := flag.String("only", "", "run only the check with this name")
 	flag.Parse()

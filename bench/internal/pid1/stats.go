@@ -15,24 +15,33 @@ import (
 // in 10 ms ticks, too coarse for one signal. (A thread that has already
 // exited is not counted; an idle init's threads do not exit.)
 func CPU(pid int) (time.Duration, error) {
+	onCPU, _, err := Schedstat(pid)
+	return onCPU, err
+}
+
+// Schedstat sums the first two fields of each of pid's threads'
+// schedstat: the time they spent on a CPU, and the time they spent
+// runnable but waiting for one.
+func Schedstat(pid int) (onCPU, queued time.Duration, err error) {
 	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
 	if err != nil || len(tasks) == 0 {
-		return 0, fmt.Errorf("cpu of pid %d: no tasks", pid)
+		return 0, 0, fmt.Errorf("schedstat of pid %d: no tasks", pid)
 	}
-	var total int64
 	for _, t := range tasks {
 		b, err := os.ReadFile(t)
 		if err != nil {
-			return 0, fmt.Errorf("cpu of pid %d: %w", pid, err)
+			return 0, 0, fmt.Errorf("schedstat of pid %d: %w", pid, err)
 		}
 		fields := strings.Fields(string(b))
-		if len(fields) == 0 {
+		if len(fields) < 2 {
 			continue
 		}
-		ns, _ := strconv.ParseInt(fields[0], 10, 64)
-		total += ns
+		run, _ := strconv.ParseInt(fields[0], 10, 64)
+		wait, _ := strconv.ParseInt(fields[1], 10, 64)
+		onCPU += time.Duration(run)
+		queued += time.Duration(wait)
 	}
-	return time.Duration(total), nil
+	return onCPU, queued, nil
 }
 
 // Wakeups counts the context switches of all of pid's threads, voluntary
