@@ -68,10 +68,12 @@ type Config struct {
 	// Pause runs no command: pidone reaps what comes until SIGINT or
 	// SIGTERM, then exits 0 (catatonit -P).
 	Pause bool
-	// HandOnSockets passes sockets that socket activation addressed to
-	// pidone (LISTEN_FDS, with LISTEN_PID its pid) on to the child, with
-	// LISTEN_PID set to the child's pid (catatonit).
-	HandOnSockets bool
+	// DefaultDispositions starts the child with the default action for
+	// every standard signal (1 to 31), even one the caller ignored, as
+	// dumb-init does: it catches them all, and exec resets a caught signal
+	// to its default. Real-time signals the caller ignored stay ignored.
+	// Otherwise the child ignores what pidone's caller ignored (tini).
+	DefaultDispositions bool
 	// KeepWorkingDirectory keeps pidone in the directory it was started
 	// in (tini). Otherwise, once the child has started there, pidone moves
 	// to /, as dumb-init and catatonit do, so that a volume mounted at that
@@ -103,6 +105,9 @@ func (c *Config) stopSignal() syscall.Signal {
 	return c.StopSignal
 }
 
+// lastStandardSignal is SIGSYS, the last signal below the real-time ones.
+const lastStandardSignal = syscall.SIGSYS
+
 // What the personalities change. pidone installed as tini, dumb-init or
 // catatonit takes that tool's habits, so that swapping the binary changes
 // nothing a container can see. Each habit is one Config field; the command
@@ -125,4 +130,5 @@ const (
 	DrainRest         Aftermath = iota // SIGTERM, the grace period, SIGKILL, then exit (pidone)
 	TermGroupThenExit                  // one SIGTERM, rewritten, to the child's group, then exit at once (dumb-init)
 	ExitAtOnce                         // exit at once; as PID 1 the kernel then kills the rest (tini, catatonit)
+	WaitForRest                        // keep reaping and forwarding until the rest have exited on their own; a stop signal starts the drain (--wait-all)
 )

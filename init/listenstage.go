@@ -15,8 +15,10 @@ import (
 // process they are for; a service ignores them unless LISTEN_PID is its own
 // pid. catatonit, given sockets addressed to itself, passes them on to its
 // child with LISTEN_PID set to the child's pid, which only the child can
-// know before its exec. Go runs nothing between fork and exec, so pidone
-// under catatonit's name starts the child through a stage: pidone itself,
+// know before its exec; so does pidone, under every name (tini and
+// dumb-init leave LISTEN_PID naming themselves, and the child then ignores
+// the sockets). Go runs nothing between fork and exec, so pidone starts
+// the child through a stage: pidone itself,
 // run again as ListenStage, which puts its own pid in LISTEN_PID and execs
 // the command, keeping the pid. pidone waits for that exec before the child
 // counts as started, so a signal in between is held for the child like any

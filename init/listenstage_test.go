@@ -30,13 +30,14 @@ func TestSocketsAreForUsOnlyWhenLISTEN_PIDNamesUs(t *testing.T) {
 func TestTheChildOfSocketActivationSeesItsOwnPid(t *testing.T) {
 	env := append(os.Environ(), "LISTEN_FDS=1", "LISTEN_PID="+strconv.Itoa(syscall.Getpid()))
 	check := `[ "$LISTEN_PID" = $$ ] && [ "$LISTEN_FDS" = 1 ] && exit 5; exit 1`
-	assert.Equal(t, 5, runHere(Config{Command: sh(check), Env: env, HandOnSockets: true}),
+	assert.Equal(t, 5, runHere(Config{Command: sh(check), Env: env}),
 		"through the stage, LISTEN_PID names the child")
-	assert.Equal(t, 1, runHere(Config{Command: sh(check), Env: env}), "without, it is left as it was")
+	forOther := append(os.Environ(), "LISTEN_FDS=1", "LISTEN_PID=1")
+	assert.Equal(t, 1, runHere(Config{Command: sh(check), Env: forOther}), "sockets for another process are left as they are")
 
 	t.Run("a command the stage cannot start is reported as any other", func(t *testing.T) {
 		var line string
-		cfg := Config{Command: []string{"/no/such/file"}, Env: env, HandOnSockets: true,
+		cfg := Config{Command: []string{"/no/such/file"}, Env: env,
 			StartFailureLine: func(command, strerror string) string { line = command + ": " + strerror; return line }}
 		assert.Equal(t, ExitNotFound, runHere(cfg))
 		assert.Equal(t, "/no/such/file: No such file or directory", line)
@@ -44,7 +45,7 @@ func TestTheChildOfSocketActivationSeesItsOwnPid(t *testing.T) {
 	t.Run("a script without #! runs with the shell there too", func(t *testing.T) {
 		script := t.TempDir() + "/script"
 		assert.NoError(t, os.WriteFile(script, []byte("exit 6\n"), 0o755))
-		assert.Equal(t, 6, runHere(Config{Command: []string{script}, Env: env, HandOnSockets: true}))
+		assert.Equal(t, 6, runHere(Config{Command: []string{script}, Env: env}))
 	})
 }
 

@@ -31,6 +31,10 @@ import (
 //	stopping     stop timeout, main running    killing      kill rest
 //	(others)     stop delay over / timeout     same         log: its moment has passed
 //	running ...  any other signal              same         forward (+ stop self, dumb-init's job control)
+//	waiting      any other signal              waiting      forward to the main child's group
+//	running      reaped, main exited, wait-all waiting      log: the rest may finish on their own
+//	waiting      stop signal                   draining     kill rest(SIGTERM), timer(grace)
+//	waiting      reaped, none left             done         exit(child's code)
 //	running ...  reaped, main exited, drain    draining     kill rest(SIGTERM), timer(grace); after
 //	                                                        the stop signal went to the group, its
 //	                                                        members are spared the SIGTERM
@@ -56,13 +60,14 @@ const (
 	running                  // the main child runs; no stop signal yet
 	stopDelayed              // the stop signal arrived and waits out the stop delay
 	stopping                 // the stop signal went to the child; the stop timeout runs, if set
+	waiting                  // the main child has exited, and the rest may run until they exit on their own (--wait-all)
 	draining                 // the main child has exited: the rest had SIGTERM and have the grace period
 	killing                  // SIGKILL went to the rest, and goes to every newcomer, until none is left
 	paused                   // no command (catatonit -P): reap until SIGINT or SIGTERM
 	done                     // pidone exits
 )
 
-var stateNames = [...]string{"starting", "running", "stop delayed", "stopping", "draining", "killing", "paused", "done"}
+var stateNames = [...]string{"starting", "running", "stop delayed", "stopping", "waiting", "draining", "killing", "paused", "done"}
 
 func (s state) String() string { return stateNames[s] }
 
@@ -240,6 +245,11 @@ func (m *machine) onStopSignal(sig syscall.Signal) {
 	case m.state == stopDelayed:
 		m.log(lifecycle, "second", signals.Name(sig)+": forwarding it now")
 		m.forwardStop()
+	case m.state == waiting:
+		// The main child is gone and the container is asked to stop: the
+		// rest no longer get to finish on their own time.
+		m.log(lifecycle, signals.Name(sig), "received while waiting for the rest")
+		m.drain()
 	case m.state != running:
 		m.forward(sig)
 	case m.cfg.StopDelay > 0:
@@ -348,8 +358,21 @@ func (m *machine) onMainExit(othersLeft bool) {
 			m.do(action{verb: signalGroup, sig: sig, pid: m.child})
 		}
 		m.finishWithChild()
-	case m.cfg.AfterMainExit != DrainRest || !othersLeft:
+	case m.cfg.AfterMainExit == WaitForRest && othersLeft && m.state == running:
+		// Only while nobody asked the container to stop: after a stop
+		// signal, what is left is drained as usual.
+		m.state = waiting
+		m.log(lifecycle, "main child gone, waiting for the rest to exit on their own")
+	case m.cfg.AfterMainExit == TermGroupThenExit || m.cfg.AfterMainExit == ExitAtOnce || !othersLeft:
 		m.finishWithChild()
+	default:
+		m.drain()
+	}
+}
+
+// drain gives what is left SIGTERM and the grace period, then SIGKILL.
+func (m *machine) drain() {
+	switch {
 	case m.cfg.Grace <= 0 || m.state == killing:
 		// After the stop timeout's SIGKILL there is no grace left to give.
 		m.log(lifecycle, "main child gone, killing what is left")

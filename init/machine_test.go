@@ -292,6 +292,48 @@ func TestWhatThePersonalitiesDoWhenTheMainChildExits(t *testing.T) {
 	})
 }
 
+func TestWaitingForTheRest(t *testing.T) {
+	cfg := Config{AfterMainExit: WaitForRest, Grace: 2 * Second}
+	t.Run("the main child's exit leaves the rest running", func(t *testing.T) {
+		m := runningMachine(cfg)
+		assert.Empty(t, do(m, mainExited(exited(3), true)))
+		assert.Equal(t, waiting, m.state)
+	})
+	t.Run("signals still reach the main child's group", func(t *testing.T) {
+		m := runningMachine(cfg)
+		do(m, mainExited(exited(3), true))
+		assert.Equal(t, []action{toGroup(syscall.SIGHUP)}, do(m, sig(syscall.SIGHUP)))
+		assert.Equal(t, waiting, m.state)
+	})
+	t.Run("the last one's own exit ends pidone with the main child's code", func(t *testing.T) {
+		m := runningMachine(cfg)
+		do(m, mainExited(exited(3), true))
+		assert.Equal(t, []action{{verb: reap}}, do(m, sig(syscall.SIGCHLD)))
+		assert.Empty(t, do(m, othersReaped(true)), "one of the rest ended, others run on")
+		assert.Equal(t, []action{exitWith(3)}, do(m, othersReaped(false)))
+	})
+	t.Run("a stop signal while waiting starts the drain", func(t *testing.T) {
+		m := runningMachine(cfg)
+		do(m, mainExited(exited(3), true))
+		assert.Equal(t, []action{toRest(syscall.SIGTERM), timerFor(graceTimer, 2*Second)}, do(m, sig(syscall.SIGTERM)))
+		assert.Equal(t, draining, m.state)
+		assert.Equal(t, []action{toRest(syscall.SIGKILL)}, do(m, fire(graceTimer)))
+		assert.Equal(t, []action{exitWith(3)}, do(m, othersReaped(false)))
+	})
+	t.Run("after a stop signal, the main child's exit drains at once", func(t *testing.T) {
+		m := runningMachine(cfg)
+		do(m, sig(syscall.SIGTERM))
+		spareStopped := action{verb: killRest, sig: syscall.SIGTERM, spareGroup: child}
+		assert.Equal(t, []action{spareStopped, timerFor(graceTimer, 2*Second)},
+			do(m, mainExited(killedBy(syscall.SIGTERM), true)))
+		assert.Equal(t, draining, m.state)
+	})
+	t.Run("with nothing left, the main child's exit ends pidone", func(t *testing.T) {
+		m := runningMachine(cfg)
+		assert.Equal(t, []action{exitWith(3)}, do(m, mainExited(exited(3), false)))
+	})
+}
+
 func TestPauseMode(t *testing.T) {
 	for _, s := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		m := newMachine(&Config{Pause: true}, true)

@@ -23,6 +23,12 @@ import (
 //     then copies SIG_IGN into the child. The Go runtime honours an inherited
 //     SIG_IGN for SIGHUP, SIGINT and the job-control signals, which covers
 //     nohup, a shell's background job, and `trap '' INT`.
+//     dumb-init works the other way: it catches every standard signal, so
+//     its child starts with their default actions, and scripts run under
+//     it rely on that (a SIGHUP ends them even under nohup). With
+//     DefaultDispositions pidone asks for the standard signals at once,
+//     and keeps the caller's ignores only for the real-time ones, which
+//     dumb-init leaves alone.
 
 // ignoredAtStart returns the signals among sigs whose disposition is SIG_IGN.
 func ignoredAtStart(sigs []syscall.Signal) []syscall.Signal {
@@ -34,6 +40,17 @@ func ignoredAtStart(sigs []syscall.Signal) []syscall.Signal {
 		}
 	}
 	return ignored
+}
+
+// realtimeOnly returns the real-time signals among sigs.
+func realtimeOnly(sigs []syscall.Signal) []syscall.Signal {
+	var realtime []syscall.Signal
+	for _, sig := range sigs {
+		if sig > lastStandardSignal {
+			realtime = append(realtime, sig)
+		}
+	}
+	return realtime
 }
 
 // ignoreUncatchable sets SIG_IGN for every signal still at the kernel's

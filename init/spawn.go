@@ -41,9 +41,9 @@ const shell = "/bin/sh"
 // pidone's own), and returns its pid. The child is never waited for here:
 // the reaper collects it with everything else.
 //
-// With handOnSockets, sockets passed to pidone by socket activation go on
-// to the child with LISTEN_PID naming it (listenstage.go).
-func spawn(argv, env []string, attrs *syscall.SysProcAttr, handOnSockets bool) (int, *spawnError) {
+// Sockets passed to pidone by socket activation go on to the child with
+// LISTEN_PID naming it (listenstage.go).
+func spawn(argv, env []string, attrs *syscall.SysProcAttr) (int, *spawnError) {
 	path, err := lookPath(argv[0])
 	if err != nil {
 		return 0, &spawnError{argv[0], err}
@@ -59,7 +59,7 @@ func spawn(argv, env []string, attrs *syscall.SysProcAttr, handOnSockets bool) (
 		Files: []uintptr{0, 1, 2},
 		Sys:   attrs,
 	}
-	if handOnSockets && socketsForUs(env) {
+	if socketsForUs(env) {
 		return spawnThroughStage(path, argv, attr)
 	}
 	pid, err := syscall.ForkExec(path, argv, attr)

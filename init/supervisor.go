@@ -64,6 +64,9 @@ func (s *supervisor) listen() (ignored []syscall.Signal) {
 		catchable = without(catchable, []syscall.Signal{syscall.SIGURG})
 	}
 	ignored = ignoredAtStart(catchable)
+	if s.cfg.DefaultDispositions {
+		ignored = realtimeOnly(ignored)
+	}
 	s.intake.listen(without(catchable, ignored))
 	return ignored
 }
@@ -127,7 +130,7 @@ func (s *supervisor) start(ignored []syscall.Signal) (int, *spawnError) {
 		}
 	}
 
-	return spawn(s.cfg.Command, s.cfg.Env, childAttributesFor(s.cfg.Session, term), s.cfg.HandOnSockets)
+	return spawn(s.cfg.Command, s.cfg.Env, childAttributesFor(s.cfg.Session, term))
 }
 
 // askForParentDeathSignal has the kernel send pidone sig when pidone's

@@ -24,13 +24,13 @@ var catatonitPersonality = personality{
 	defaults: func() options {
 		return options{config: supervisor.Config{
 			Name:            "catatonit",
+			Grace:           supervisor.DefaultGrace, // for a drain PIDONE_* variables ask for
 			Session:         supervisor.OwnGroup,
 			SingleChild:     true,
 			AfterMainExit:   supervisor.ExitAtOnce,
 			ExecFailureCode: 1,
 			// catatonit stays where it was started, even with -P.
 			KeepWorkingDirectory: true,
-			HandOnSockets:        true,
 			StartFailureLine: func(_, strerror string) string {
 				return "ERROR (catatonit:" + strconv.Itoa(syscall.Getpid()) + "): failed to exec pid1: " + strerror
 			},

@@ -18,7 +18,7 @@ func TestEveryOptionHasAVariable(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"PIDONE_SINGLE_CHILD", "PIDONE_REWRITE", "PIDONE_GRACE", "PIDONE_STOP_SIGNAL",
-		"PIDONE_STOP_DELAY", "PIDONE_STOP_TIMEOUT", "PIDONE_REMAP_EXIT", "PIDONE_VERBOSE"}, names,
+		"PIDONE_STOP_DELAY", "PIDONE_STOP_TIMEOUT", "PIDONE_WAIT_ALL", "PIDONE_PAUSE", "PIDONE_REMAP_EXIT", "PIDONE_VERBOSE"}, names,
 		"every option but help and version, PIDONE_ and the long name in upper case")
 }
 

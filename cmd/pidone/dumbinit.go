@@ -25,10 +25,14 @@ var dumbInitPersonality = personality{
 	options: dumbInitOptions,
 	defaults: func() options {
 		return options{config: supervisor.Config{
-			Name:            "dumb-init",
-			AfterMainExit:   supervisor.TermGroupThenExit,
-			StopWithChild:   true,
-			ExecFailureCode: 2,
+			Name:          "dumb-init",
+			Grace:         supervisor.DefaultGrace, // for a drain PIDONE_* variables ask for
+			AfterMainExit: supervisor.TermGroupThenExit,
+			StopWithChild: true,
+			// dumb-init catches every standard signal, so exec hands its
+			// child their default actions, whatever its caller ignored.
+			DefaultDispositions: true,
+			ExecFailureCode:     2,
 			StartFailureLine: func(command, strerror string) string {
 				return "[dumb-init] " + command + ": " + strerror
 			},

@@ -45,6 +45,10 @@ var pidoneOptions = []option{
 		apply: func(o *options, v string) error { return setDuration(&o.config.StopDelay, "stop-delay", v) }},
 	{long: "stop-timeout", arg: "DURATION", help: "SIGKILL everything if the child still runs this long after the stop signal went out",
 		apply: func(o *options, v string) error { return setDuration(&o.config.StopTimeout, "stop-timeout", v) }},
+	{long: "wait-all", help: "when the child exits, let the rest run until they exit on their own; a stop signal drains them",
+		apply: func(o *options, _ string) error { o.config.AfterMainExit = supervisor.WaitForRest; return nil }},
+	{short: 'P', long: "pause", help: "run no command: reap what comes until SIGINT or SIGTERM, then exit 0 (a pod's infra container)",
+		apply: func(o *options, _ string) error { o.config.Pause = true; return nil }},
 	{long: "remap-exit", arg: "CODE", many: true, help: "exit 0 when the child exits with CODE; repeatable",
 		apply: func(o *options, v string) error {
 			code, err := parseExitCode(v)

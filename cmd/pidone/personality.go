@@ -15,8 +15,7 @@ import (
 // and in the supervisor.Config fields its defaults set; the README's table
 // says the same for users.
 type personality struct {
-	name     string   // the name pidone logs and reports under
-	aliases  []string // other names of argv[0] that select it
+	name     string // the name pidone logs and reports under
 	options  []option
 	defaults func() options
 	// settle reads the tool's environment variables and draws the
@@ -37,9 +36,6 @@ type personality struct {
 	plainGetopt bool
 }
 
-// personalities are the tools pidone can stand in for.
-var personalities = []*personality{&tiniPersonality, &dumbInitPersonality, &catatonitPersonality}
-
 // pidonePersonality is pidone under its own name, or any name not above.
 var pidonePersonality = personality{
 	name:      "pidone",
@@ -50,22 +46,6 @@ var pidonePersonality = personality{
 	helpFd:    1,
 	configure: func(args []string) (options, error) { return configure(args, supervisor.Environ()) },
 	fullHelp:  func() string { return helpText("pidone", pidoneOptions) + environmentHelp(pidoneOptions) },
-}
-
-// personalityOf chooses the personality by the base name of argv[0].
-func personalityOf(argv0 string) *personality {
-	base := argv0[strings.LastIndexByte(argv0, '/')+1:]
-	for _, p := range personalities {
-		if base == p.name {
-			return p
-		}
-		for _, alias := range p.aliases {
-			if base == alias {
-				return p
-			}
-		}
-	}
-	return &pidonePersonality
 }
 
 // parse reads the options from the command line and the environment.
@@ -82,7 +62,28 @@ func (p *personality) parse(args []string) (options, error) {
 	if err == nil && p.settle != nil {
 		err = p.settle(&opts)
 	}
+	if err == nil && !opts.help && !opts.version && !opts.license {
+		err = applyPidoneExtras(&opts, supervisor.Environ())
+	}
 	return opts, err
+}
+
+// applyPidoneExtras reads pidone's own PIDONE_* variables under a tool's
+// name, so that pidone's extras reach the init slot of an engine, which
+// chose the name: docker run --init -e PIDONE_STOP_TIMEOUT=8s. The tools
+// never read these variables, so an image that swaps its init for pidone
+// sets none of them and sees no change. What the tool's own command line
+// and variables said stands, but for what happens after the main child's
+// exit: a grace period asks for pidone's drain, PIDONE_WAIT_ALL for the
+// wait.
+func applyPidoneExtras(o *options, environ []string) error {
+	if err := applyEnvironment(o, pidoneOptions, nil, environ); err != nil {
+		return err
+	}
+	if v, _ := getenv("PIDONE_GRACE"); v != "" && o.config.AfterMainExit != supervisor.WaitForRest {
+		o.config.AfterMainExit = supervisor.DrainRest
+	}
+	return nil
 }
 
 // refuseLongOptions finds, among the options before the command, a long
@@ -116,7 +117,7 @@ func (p *personality) help() string {
 		return p.fullHelp()
 	}
 	text, _, _ := strings.Cut(helpText(p.name, p.options), "\nExit codes:")
-	return text + "\n" + p.exitCodes
+	return text + "\n" + p.exitCodes + "pidone's own PIDONE_* variables are read too (see pidone -h).\n"
 }
 
 // licenseText is what tini -l and catatonit -L print under pidone.

@@ -6,28 +6,6 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-func TestPersonalityIsChosenByTheProgramName(t *testing.T) {
-	for _, tc := range []struct {
-		argv0 string
-		want  string
-	}{
-		{"/usr/bin/tini", "tini"},
-		{"tini-static", "tini"},
-		{"/sbin/tini-static", "tini"},
-		{"/sbin/docker-init", "tini"},
-		{"/usr/local/bin/dumb-init", "dumb-init"},
-		{"catatonit", "catatonit"},
-		{"/pidone", "pidone"},
-		{"/usr/bin/tini.old", "pidone"},
-		{"/opt/dumb-init/init", "pidone"},
-		{"", "pidone"},
-	} {
-		t.Run(tc.argv0, func(t *testing.T) {
-			assert.Equal(t, tc.want, personalityOf(tc.argv0).name)
-		})
-	}
-}
-
 func TestPersonalityDefaults(t *testing.T) {
 	parse := func(p *personality, args ...string) options {
 		o, err := parseArgs(args, p.options, p.defaults())

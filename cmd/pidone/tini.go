@@ -19,13 +19,12 @@ const tiniVersion = "0.19.0"
 // alone (-g or TINI_KILL_PROCESS_GROUP: to its group), no drain, and
 // SIGTTIN and SIGTTOU not forwarded.
 var tiniPersonality = personality{
-	name: "tini",
-	// Docker's --init mounts its init, which is tini, as /sbin/docker-init.
-	aliases: []string{"tini-static", "docker-init"},
+	name:    "tini",
 	options: tiniOptions,
 	defaults: func() options {
 		return options{config: supervisor.Config{
 			Name:          "tini",
+			Grace:         supervisor.DefaultGrace, // for a drain PIDONE_* variables ask for
 			Session:       supervisor.OwnGroup,
 			SingleChild:   true,
 			AfterMainExit: supervisor.ExitAtOnce,
