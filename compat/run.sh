@@ -194,6 +194,18 @@ fi >"$work/dumb-init-zombies.jsonl"
 "$report" suite "$part" dumb-init "$xfail" \
   "$(results_or_failure "$work/dumb-init.xml" "pytest tests/")" "$work/dumb-init-zombies.jsonl" || status=1
 
+# --- dumb-init's signal and exit-status tests again, under nohup: SIGHUP
+# ignored from the start, as under a CI runner that ignores it. dumb-init
+# hands its child the default action for every standard signal whatever
+# its caller ignored, and these tests count on it.
+echo "dumb-init suite under nohup: the signal and exit-status tests (log: $logdir/dumb-init-nohup.log)"
+(cd "$di" && python3 "$root/compat/default_signals.py" nohup unshare --pid --fork --mount-proc "$pidone" -- \
+  python3 -m pytest -p no:cacheprovider -q -o timeout=15 --junitxml="$work/dumb-init-nohup.xml" \
+  tests/exit_status_test.py tests/proxies_signals_test.py) >"$logdir/dumb-init-nohup.log" 2>&1 || true
+tail -n1 "$logdir/dumb-init-nohup.log"
+"$report" suite "$part" dumb-init-nohup "$xfail" \
+  "$(results_or_failure "$work/dumb-init-nohup.xml" "pytest under nohup")" || status=1
+
 # --- tini 0.19.0: the checks of ci/run_build.sh and test/run_inner_tests.py,
 # with the C helper built from the same source, as its CI does.
 export SOURCE_DIR=$work/tini BUILD_DIR=$work/tini-build FORCE_SUBREAPER=1
