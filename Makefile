@@ -23,17 +23,20 @@ override GOEXPERIMENT := $(subst $(space),$(comma),$(strip $(BUILD_GOEXPERIMENT)
 	$(filter-out $(BUILD_GOEXPERIMENT),$(subst $(comma), ,$(GOEXPERIMENT)))))
 export GOEXPERIMENT GOFLAGS
 
-# Every part of make test runs through testreport, which keeps the ledger
-# that the run's one summary line is made from (internal/testledger).
-REPORT  := $(abspath bin/testreport)
+# Every part of make test writes go test -json events through
+# scripts/testreport.sh (its head lists the rest): $(GOTEST) PART ARGS... is
+# a go test run, $(CHECK) PART NAME -- COMMAND... one command as one test.
+# gotestsum prints each part and the run's summary, and writes
+# bin/test-results.xml.
+REPORT  := $(abspath scripts/testreport.sh)
 GOTEST   = GO=$(GO) $(REPORT) gotest
-CHECK    = $(REPORT) run
+CHECK    = GO=$(GO) $(REPORT) run
 TEST_PARTS := lint unit next-go torture-quick compat integration release-test qemu-test examples-test install-test
 
 # The newest Go the module proxy serves; next-go runs the tests on it too.
 NEXT_GO := go1.27.3
 
-.PHONY: build setup test unit next-go compat pidns lint demo clean engine images integration
+.PHONY: build setup test check unit next-go compat pidns lint demo clean engine images integration
 
 ## build: the static binary, bin/pidone
 build: bin/pidone
@@ -49,18 +52,21 @@ setup:
 ## test: everything (the README's test command): lint, unit and PID-namespace tests,
 ## a short torture, dumb-init's and tini's own suites, the Docker suite, and the
 ## release, qemu, examples and install checks.
-## Every part runs even when one fails; the last line counts what passed,
-## failed and was skipped, with the reason for each skip.
+## Every part runs even when one fails; gotestsum's summary over them all
+## lists each failure and each skip with its reason, and ends in one line.
 test: setup $(REPORT)
-	@ledger=$$(mktemp /tmp/pidone-test-ledger.XXXXXX); export PIDONE_TEST_LEDGER=$$ledger; \
+	@run=$$(mktemp -d /tmp/pidone-test.XXXXXX); n=10; \
 	for part in $(TEST_PARTS); do \
-		echo "== $$part"; \
+		echo "== $$part"; n=$$((n + 1)); export PIDONE_TEST_EVENTS=$$run/$$n-$$part.json; \
 		$(MAKE) --no-print-directory $$part || $(REPORT) failed $$part $$?; \
 	done; \
-	$(REPORT) summary; status=$$?; rm -f $$ledger; exit $$status
+	echo "== summary (JUnit: bin/test-results.xml)"; \
+	$(REPORT) summary $$run/*.json; status=$$?; rm -rf $$run; exit $$status
 
-$(REPORT): $(wildcard internal/cmd/testreport/*.go internal/testledger/*.go) go.mod
-	$(GO) build -o $@ ./internal/cmd/testreport
+## check: the quick loop before a commit: lint and the unit tests in short
+## mode, where the few tests that wait out seconds-long timers skip (make test runs them)
+check: lint $(REPORT)
+	@$(GOTEST) check -short -count=1 ./...
 
 ## unit: the Go tests, including the ones that run pidone as PID 1 of a new PID namespace
 unit: $(REPORT)
@@ -81,7 +87,7 @@ compat: setup build $(REPORT)
 lint: $(REPORT)
 	@$(CHECK) lint gofmt -- sh -c 'out=$$(gofmt -l $$(git ls-files "*.go")); [ -z "$$out" ] || { echo "gofmt would change: $$out"; exit 1; }'
 	@$(CHECK) lint vet -- $(GO) vet ./...
-	@$(CHECK) lint staticcheck -- $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+	@$(CHECK) lint staticcheck -- $(GO) tool staticcheck ./...
 
 clean:
 	rm -rf bin dist
@@ -106,7 +112,7 @@ integration: $(REPORT)
 demo: setup images
 	@scripts/demo.sh
 
-## ---- measurement and torture tools (issue 4) ---------------------------
+## ---- measurement and torture tools ---------------------------
 ## bench/ is part of the main module and uses only the standard library
 ## (plus pidone's own signals package), so it adds nothing to go.mod and is
 ## linted and vetted with the rest. Its child, benchkid, is C: a Go child
@@ -146,7 +152,7 @@ bin/pidone-%:
 	(cd "$$tree" && CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w -buildid= -X main.version=$*' -o $(abspath $@) ./cmd/pidone)
 
 ## bench-startup: the start-up window: how pidone, tini and dumb-init end on a
-## SIGTERM within their first milliseconds, as PID 1 (issue 14)
+## SIGTERM within their first milliseconds, as PID 1
 bench-startup: setup build
 	$(GO) run ./bench/cmd/pidone-startup -runs 300 -delay 0-5ms bin/pidone /usr/bin/tini /usr/bin/dumb-init
 	$(GO) run ./bench/cmd/pidone-startup -runs 300 -delay 10ms bin/pidone /usr/bin/tini /usr/bin/dumb-init
@@ -166,13 +172,13 @@ torture: setup build bin/benchkid
 ## slow the wakeups check down, not fail it.
 torture-quick: setup build bin/benchkid $(REPORT)
 	@failed=0; \
-	$(CHECK) torture loops -- scripts/in-cpu-group.sh torture $(GO) run ./bench/cmd/pidone-torture -pidone bin/pidone -kid bin/benchkid \
+	$(REPORT) text torture -- scripts/in-cpu-group.sh torture $(GO) run ./bench/cmd/pidone-torture -pidone bin/pidone -kid bin/benchkid \
 		-orphans 2000 -burst 500 -acked 1000 -storm 10000 -races 100 -urgs 100 -wakeups 100 -wakeup-controls 30 -limit 2m || failed=1; \
 	$(GOTEST) torture -run '^$$' -fuzz '^FuzzParseRule$$' -fuzztime $(QUICK_FUZZTIME) ./signals || failed=1; \
 	$(GOTEST) torture -run '^$$' -fuzz '^FuzzParseArgs$$' -fuzztime $(QUICK_FUZZTIME) ./cmd/pidone || failed=1; \
 	exit $$failed
 
-# ---- release: binaries for users, and the checks on them (issue 6) ----------
+# ---- release: binaries for users, and the checks on them ----------
 
 DIST ?= dist
 

@@ -7,14 +7,17 @@
 # system's), once, into the project's cache, through a private apt
 # configuration there. The system's apt sources are never touched.
 #
-# Each suite ends in one line (testreport suite), and every test is one
-# entry of make test's ledger. A suite that cannot run here (no mirror, no
-# PID namespace) is skipped with the reason; a difference is a failure.
+# Each suite ends in one line, and every test is one test of make test's
+# summary (scripts/testreport.sh suite). A suite that cannot run here (no
+# mirror, no PID namespace) is skipped with the reason; a difference is a
+# failure.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-report=${REPORT:-$root/bin/testreport}
+report=${REPORT:-$root/scripts/testreport.sh}
+# The report needs go, which the PATH the suites run with below leaves out.
+export GO=${GO:-$(command -v go)}
 pidone=$root/bin/pidone
 xfail=$root/compat/xfail.txt
 part=compat
@@ -158,7 +161,7 @@ in_pid_namespace() {
 
 status=0
 
-# results_or_failure names a results file for testreport, or, when the
+# results_or_failure names a results file for the judge, or, when the
 # runner wrote none (it crashed before its first test), a file holding one
 # failure that says so: a suite that said nothing has not passed.
 results_or_failure() {

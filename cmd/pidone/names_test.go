@@ -34,6 +34,9 @@ func TestEveryInstalledNameSelectsItsPersonality(t *testing.T) {
 // The behaviour an engine relies on, for every row of installedAs: the
 // engine picks the name, and pidone's extras must work under each.
 func TestEveryInstalledNameInAnInitSlot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode: every name waits out its stop timeout and its grace period")
+	}
 	child := pt.SigChild(t)
 	for _, row := range installedAs {
 		bin := installedUnder(t, row.name)

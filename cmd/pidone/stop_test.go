@@ -87,6 +87,9 @@ func TestStopDelayHoldsTheStopSignal(t *testing.T) {
 }
 
 func TestStopDelayTimerOvertakenDoesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode: waits out a 10 s stop delay")
+	}
 	t.Parallel()
 	// Long enough that the second SIGTERM comes first even on a machine
 	// that stalls for seconds; the test waits for the timer to fire.
@@ -183,6 +186,9 @@ func TestStopTimeoutKillsAChildThatIgnoresTheStopSignal(t *testing.T) {
 }
 
 func TestStopTimeoutOvertakenByTheChildsExitDoesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode: waits out a 5 s stop timeout")
+	}
 	t.Parallel()
 	// The background process ignores SIGTERM, so the drain waits out its
 	// hour of grace while the stop timeout fires; the test then kills it.

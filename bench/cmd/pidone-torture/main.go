@@ -1,8 +1,9 @@
 // Command pidone-torture runs pidone as PID 1 of fresh PID namespaces
 // through bounded loops of what an init must never get wrong: zombies
 // left, signals lost, exit codes changed, signal state leaked to the child.
-// Each check ends in one verdict line ("torture: ... PASS" or "FAIL"), and
-// the command exits 1 if any check failed.
+// It prints what go test -v prints, one test per check with its verdict,
+// so that make test reads it through go tool test2json, and exits 1 if any
+// check failed.
 //
 //	pidone-torture -pidone bin/pidone -kid bin/benchkid
 //
@@ -19,7 +20,6 @@ import (
 
 	"github.com/pidone/pidone/bench/internal/pid1"
 	"github.com/pidone/pidone/internal/hostcheck"
-	"github.com/pidone/pidone/internal/testledger"
 )
 
 type config struct {
@@ -74,10 +74,10 @@ func main() {
 		if *only != "" && ch.name != *only {
 			continue
 		}
+		fmt.Printf("=== RUN   %s\n", ch.name)
 		// Every check runs its init as PID 1 of a namespace of its own.
 		if why := hostcheck.NoPIDNamespace(); why != "" {
-			fmt.Printf("torture: %s: SKIP (%s)\n", ch.name, why)
-			must(testledger.Append(testledger.Path(), testledger.Entry{Part: "torture", Name: ch.name, Result: testledger.Skip, Reason: why}))
+			fmt.Printf("    %s\n--- SKIP: %s (0.00s)\n", why, ch.name)
 			continue
 		}
 		start := time.Now()
@@ -86,30 +86,13 @@ func main() {
 		if !ok {
 			result, failed = "FAIL", failed+1
 		}
-		fmt.Printf("torture: %s: %s (%.1fs)\n", verdict, result, time.Since(start).Seconds())
-		record(ch.name, verdict, ok)
+		fmt.Printf("    torture: %s\n--- %s: %s (%.2fs)\n", verdict, result, ch.name, time.Since(start).Seconds())
 	}
 	if failed > 0 {
-		fmt.Printf("torture: %d check(s) failed\n", failed)
+		fmt.Printf("torture: %d check(s) failed\nFAIL\n", failed)
 		os.Exit(1)
 	}
-}
-
-// record adds the check's verdict to make test's ledger, when one is kept.
-func record(name, verdict string, ok bool) {
-	e := testledger.Entry{Part: "torture", Name: name, Result: testledger.Pass}
-	if !ok {
-		e.Result, e.Reason = testledger.Fail, verdict
-	}
-	must(testledger.Append(testledger.Path(), e))
-}
-
-// must stops the run on an error no check can go on after.
-func must(err error) {
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "torture: "+err.Error())
-		os.Exit(2)
-	}
+	fmt.Println("PASS")
 }
 
 // under runs the kid with args under pidone.

@@ -1,0 +1,126 @@
+// Command xfailjudge turns the results of another tool's own test suite
+// (make compat) into go test -json events, judged against the
+// expected-failure list, so that gotestsum counts them with the rest of
+// make test. It is written by hand because no tool reads a pytest JUnit
+// report against a list of expected failures.
+//
+//	xfailjudge PACKAGE SUITE XFAIL RESULTS...
+//
+// Each test is one test of PACKAGE: a pass passes; a skip of the suite's
+// own is a skip with its reason; an expected failure is a skip whose output
+// says "expected failure: <reason>", as pytest's own JUnit report writes an
+// xfail; an unexpected failure or pass fails and says why. The suite's one
+// line, and any entry of the list that matches no test, go to stderr. It
+// exits 1 when anything was unexpected or the suite reported no tests.
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/pidone/pidone/internal/compat"
+)
+
+func main() {
+	if len(os.Args) < 5 {
+		fmt.Fprintln(os.Stderr, "usage: xfailjudge PACKAGE SUITE XFAIL RESULTS...")
+		os.Exit(2)
+	}
+	status, err := judge(os.Stdout, os.Stderr, os.Args[1], os.Args[2], os.Args[3], os.Args[4:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "xfailjudge: "+err.Error())
+	}
+	os.Exit(status)
+}
+
+// event is one line of go test -json (go doc test2json).
+type event struct {
+	Action  string
+	Package string
+	Test    string `json:",omitempty"`
+	Output  string `json:",omitempty"`
+}
+
+func judge(out, notes io.Writer, pkg, suite, listPath string, files []string) (int, error) {
+	listFile, err := os.Open(listPath)
+	if err != nil {
+		return 2, fmt.Errorf("expected failures: %w", err)
+	}
+	list, err := compat.ParseExpectations(listFile)
+	listFile.Close()
+	if err != nil {
+		return 2, fmt.Errorf("expected failures %s: %w", listPath, err)
+	}
+	var results []compat.Result
+	for _, name := range files {
+		rs, err := readResults(name)
+		if err != nil {
+			return 2, fmt.Errorf("%s suite: %w", suite, err)
+		}
+		results = append(results, rs...)
+	}
+
+	enc := json.NewEncoder(out)
+	emit := func(action, test, output string) {
+		_ = enc.Encode(event{Action: action, Package: pkg, Test: test, Output: output})
+	}
+	status := 0
+	if len(results) == 0 {
+		emit("run", suite, "")
+		emit("output", suite, "the suite reported no tests\n")
+		emit("fail", suite, "")
+		status = 1
+	}
+	judged := compat.Judge(suite, results, list)
+	for _, j := range judged {
+		emit("run", j.ID, "")
+		switch j.Verdict {
+		case compat.Pass:
+			emit("pass", j.ID, "")
+		case compat.ExpectedFail:
+			emit("output", j.ID, "expected failure: "+j.Listed.Why+"\n")
+			emit("skip", j.ID, "")
+		case compat.Skip:
+			emit("output", j.ID, suite+": "+j.Reason+"\n")
+			emit("skip", j.ID, "")
+		case compat.UnexpectedPass:
+			emit("output", j.ID, fmt.Sprintf("passes, but %s:%d lists it as an expected failure: take it off the list\n",
+				listPath, j.Listed.Line))
+			emit("fail", j.ID, "")
+			status = 1
+		default:
+			for _, f := range j.Failures {
+				emit("output", j.ID, strings.TrimRight(f, "\n")+"\n")
+			}
+			emit("fail", j.ID, "")
+			status = 1
+		}
+	}
+	if status == 0 {
+		emit("pass", "", "")
+	} else {
+		emit("fail", "", "")
+	}
+
+	for _, e := range compat.Unused(suite, results, list) {
+		fmt.Fprintf(notes, "note: %s:%d (%s) matches no test of the %s suite\n", listPath, e.Line, e.Tests, suite)
+	}
+	fmt.Fprintln(notes, compat.Summary(suite, judged))
+	return status, nil
+}
+
+// readResults reads a pytest JUnit report (.xml) or a harness's JSON lines.
+func readResults(name string) ([]compat.Result, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if strings.HasSuffix(name, ".xml") {
+		return compat.ReadJUnit(f)
+	}
+	return compat.ReadLines(f)
+}
