@@ -13,7 +13,9 @@
 #   testreport.sh summary EVENTS...                   the summary and bin/test-results.xml; 1 on a failure
 #
 # A command becomes a test through go tool test2json, its lines framed by
-# ^V marks, so that none of its own output can be read as framing.
+# ^V marks, so that none of its own output can be read as framing. This glue
+# is hand-written because gotestsum reads one command's events at a time and
+# no tool makes a plain command one test.
 set -uo pipefail
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 root=$(dirname "$(dirname "$self")")
