@@ -47,7 +47,7 @@ echo "$version" >"$mod/list"
 echo "{\"Version\":\"$version\",\"Time\":\"$(git log -1 --format=%cI HEAD)\"}" >"$mod/$version.info"
 cp go.mod "$mod/$version.mod"
 # A module zip holds the module's files and none of its nested modules.
-git archive --format=zip --prefix="github.com/pidone/pidone@$version/" HEAD -- . ':(exclude)examples' >"$mod/$version.zip"
+git archive --format=zip --prefix="github.com/pidone/pidone@$version/" HEAD -- . ':(exclude)examples' ':(exclude)release/tools' >"$mod/$version.zip"
 GOPROXY="file://$tmp/proxy,https://proxy.golang.org" GONOSUMDB=github.com/pidone/pidone \
   GOBIN="$tmp/bin-proxy" "$go" install "github.com/pidone/pidone/cmd/pidone@$version"
 out=$("$tmp/bin-proxy/pidone" --version)

@@ -1,3 +1,6 @@
+// The release's tools (release/build.sh) in a module of their own: their
+// hundred-odd dependencies stay out of pidone's go.mod, where a tool's
+// upgrade could move golang.org/x/sys, and with it the shipped binary.
 module github.com/pidone/pidone/release/tools
 
 go 1.26.4
