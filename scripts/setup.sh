@@ -17,9 +17,16 @@ cd "$(dirname "$0")/.."
 #   python3-pytest python3-pytest-timeout python3-psutil python3-prctl
 #                    make compat: what dumb-init's and tini's own suites import
 #   strace           holds pidone at a system call in the start-up window test
+#   minisign help2man openssl
+#                    make release: the signature of SHA256SUMS, the man page
+#                    from --help, the apk key's public half
+#   skopeo lintian man-db
+#                    make release-test: the OCI archive into Docker, the .deb
+#                    checks, man -l
 packages=(busybox-static tini dumb-init catatonit gcc libc6-dev qemu-user-static
   util-linux procps perl file
-  python3-pytest python3-pytest-timeout python3-psutil python3-prctl strace)
+  python3-pytest python3-pytest-timeout python3-psutil python3-prctl strace
+  minisign help2man openssl skopeo lintian man-db)
 
 missing=()
 for pkg in "${packages[@]}"; do
