@@ -181,18 +181,31 @@ torture-quick: setup build bin/benchkid $(REPORT)
 # ---- release: binaries for users, and the checks on them ----------
 
 DIST ?= dist
+# The release's tools (nfpm, cyclonedx-gomod, ociindex), pinned in release/tools/go.mod.
+RELEASE_TOOLS := bin/release-tools
 
 .PHONY: release release-test qemu-test examples-test install-test
 
-## release: static, stripped, reproducible binaries for seven architectures in
-## $(DIST)/, with SHA256SUMS
-release:
-	GO=$(GO) ./release/build.sh $(DIST) $(VERSION)
+## release: the release in $(DIST)/ (release/build.sh): static, stripped, reproducible
+## binaries for seven architectures, a multi-arch OCI image (oci/ and an oci-archive),
+## a .deb and an .apk for each, an SBOM for each binary, SHA256SUMS and its minisign
+## signature. Needs VERSION=vX.Y.Z with its CHANGELOG.md section, a clean tree, and
+## the keys: PIDONE_SIGNING_KEY (minisign) and PIDONE_APK_KEY (RSA)
+release: setup $(RELEASE_TOOLS)/.built
+	@GO=$(GO) PIDONE_RELEASE_TOOLS=$(abspath $(RELEASE_TOOLS)) ./release/build.sh $(DIST) $(VERSION)
 
-## release-test: two builds of HEAD in two places are byte-identical, static
-## and stripped (builds HEAD: commit first)
-release-test: $(REPORT)
+$(RELEASE_TOOLS)/.built: release/tools/go.mod release/tools/go.sum $(wildcard release/tools/cmd/*/*.go)
+	$(GO) -C release/tools build -trimpath -buildvcs=false -o $(abspath $(RELEASE_TOOLS))/ \
+		github.com/goreleaser/nfpm/v2/cmd/nfpm github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod ./cmd/ociindex
+	@touch $@
+
+## release-test: two builds of HEAD in two places are byte-identical, index digest
+## included; the image loads into Docker and serves COPY --from=; the packages install
+## and verify; the SBOMs and the signature check out; bad input fails in one line
+## (builds HEAD: commit first)
+release-test: setup $(REPORT)
 	@$(CHECK) release vet -- $(GO) vet -tags release,qemu ./release/
+	@$(CHECK) release vet-tools -- $(GO) -C release/tools vet ./...
 	@$(GOTEST) release -count=1 -timeout 60m -tags release ./release/
 
 ## examples-test: the Kubernetes manifests decode strictly into the API types
@@ -202,8 +215,12 @@ examples-test: $(REPORT)
 
 ## qemu-test: each release binary runs as an init on its own architecture
 ## under qemu-user (make setup installs it)
-qemu-test: setup release $(REPORT)
-	@PIDONE_DIST=$(abspath $(DIST)) PIDONE_VERSION=$(VERSION) $(GOTEST) qemu -count=1 -timeout 60m -tags qemu ./release/
+qemu-test: setup $(REPORT)
+	@GO=$(GO) ./release/build.sh --binaries $(QEMU_DIST) $(VERSION)
+	@PIDONE_DIST=$(abspath $(QEMU_DIST)) PIDONE_VERSION=$(VERSION) $(GOTEST) qemu -count=1 -timeout 60m -tags qemu ./release/
+
+# qemu-test's binaries: any version, no keys, apart from a release's $(DIST).
+QEMU_DIST := bin/qemu-dist
 
 ## install-test: go install works from a clean checkout with an empty module
 ## cache, and as go install ...@VERSION (no replace, no cgo)
