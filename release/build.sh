@@ -16,8 +16,6 @@
 #                           its password, when it has one
 #   PIDONE_APK_KEY          RSA private key (PEM) that signs the .apk files
 #   PIDONE_APK_KEY_PASSWORD its passphrase, when it has one
-#   PIDONE_APK_KEY_NAME     the name apk looks the public key up by in
-#                           /etc/apk/keys (default pidone.rsa.pub)
 #   SOURCE_DATE_EPOCH, PIDONE_REVISION
 #                           the commit's time and hash, needed only outside
 #                           a git checkout (a tarball of the commit); in one,
@@ -57,7 +55,8 @@ go=${GO:-go}
 source_url=https://github.com/pidone/pidone
 license=MIT
 maintainer=${PIDONE_MAINTAINER:-pidone authors <pidone@users.noreply.github.com>}
-apk_key_name=${PIDONE_APK_KEY_NAME:-pidone.rsa.pub}
+# release/nfpm.yaml names the key so in the packages' signatures.
+apk_key_name=pidone.rsa.pub
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -208,7 +207,7 @@ for platform in "${platforms[@]}"; do
   read -r name _ <<<"$platform"
   for packager in deb apk; do
     (cd "$stage" && env NFPM_ARCH="${nfpm_arch[$name]}" PIDONE_VERSION="$version" PIDONE_BINARY="$dist/pidone-linux-$name" \
-      PIDONE_MAINTAINER="$maintainer" PIDONE_SOURCE="$source_url" PIDONE_APK_KEY_NAME="$apk_key_name" \
+      PIDONE_MAINTAINER="$maintainer" PIDONE_SOURCE="$source_url" \
       NFPM_APK_PASSPHRASE="$PIDONE_APK_KEY_PASSWORD" \
       "$tools/nfpm" package --config nfpm.yaml --packager "$packager" --target "$dist/" >"$work/nfpm.log" 2>&1) ||
       { cat "$work/nfpm.log" >&2; die "nfpm could not make the $name $packager"; }
