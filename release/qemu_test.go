@@ -153,7 +153,7 @@ func releaseDist(t *testing.T) (dist, version string) {
 		return dist, os.Getenv("PIDONE_VERSION")
 	}
 	dist = filepath.Join(t.TempDir(), "dist")
-	build := exec.Command("./release/build.sh", dist, "qemu-test")
+	build := exec.Command("./release/build.sh", "--binaries", dist, "qemu-test")
 	build.Dir = repoRoot(t)
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "release build: %s", out)

@@ -6,67 +6,94 @@ import (
 	"bytes"
 	"debug/elf"
 	"encoding/binary"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-const testVersion = "v0.0.0-release-test"
-
-func TestRelease(t *testing.T) {
-	// Two builds from two checkouts at different paths (-trimpath must hide
-	// where the source was), each with a cold build cache of its own (so
-	// the second cannot just copy the first's output).
-	tmp := t.TempDir()
-	firstCache := filepath.Join(tmp, "cache-a")
-	first := buildRelease(t, filepath.Join(tmp, "a"), firstCache, testVersion)
-	second := buildRelease(t, filepath.Join(tmp, "elsewhere", "b"), filepath.Join(tmp, "cache-b"), testVersion)
-
-	t.Run("two builds of one commit are byte-identical", func(t *testing.T) {
-		for _, name := range append(binaryNames(), "SHA256SUMS") {
-			a, err := os.ReadFile(filepath.Join(first, name))
-			require.NoError(t, err)
-			b, err := os.ReadFile(filepath.Join(second, name))
-			require.NoError(t, err)
-			assert.True(t, bytes.Equal(a, b), "%s differs between the two builds", name)
-		}
-	})
-
-	t.Run("negative control: another version gives other bytes", func(t *testing.T) {
-		other := buildRelease(t, filepath.Join(tmp, "c"), firstCache, testVersion+"-other")
-		for _, name := range binaryNames() {
-			a, err := os.ReadFile(filepath.Join(first, name))
-			require.NoError(t, err)
-			b, err := os.ReadFile(filepath.Join(other, name))
-			require.NoError(t, err)
-			assert.False(t, bytes.Equal(a, b), "%s does not depend on the version", name)
-		}
-	})
-
-	t.Run("dist holds the seven binaries and their checksums, nothing else", func(t *testing.T) {
-		entries, err := os.ReadDir(first)
+// Two builds from two checkouts at different paths (-trimpath must hide
+// where the source was), each with a cold build cache of its own (so the
+// second cannot just copy the first's output).
+func TestTwoBuildsOfOneCommitAreByteIdentical(t *testing.T) {
+	r := built(t)
+	names := filesUnder(t, r.first)
+	require.ElementsMatch(t, names, filesUnder(t, r.second), "the two builds made different files")
+	for _, name := range names {
+		a, err := os.ReadFile(filepath.Join(r.first, name))
 		require.NoError(t, err)
-		var names []string
-		for _, e := range entries {
-			names = append(names, e.Name())
-		}
-		assert.ElementsMatch(t, append(binaryNames(), "SHA256SUMS"), names)
-	})
+		b, err := os.ReadFile(filepath.Join(r.second, name))
+		require.NoError(t, err)
+		assert.True(t, bytes.Equal(a, b), "%s differs between the two builds", name)
+	}
+	digest := indexDigest(t, r.first)
+	assert.Equal(t, digest, indexDigest(t, r.second), "the image index digest")
+	t.Logf("image index %s in both builds", digest)
 
-	t.Run("SHA256SUMS matches every binary", func(t *testing.T) {
-		sums := readSums(t, filepath.Join(first, "SHA256SUMS"))
-		require.Len(t, sums, len(platforms))
-		for _, name := range binaryNames() {
-			assert.Equal(t, sha256File(t, filepath.Join(first, name)), sums[name], name)
+	t.Run("negative control: another version gives other bytes and another index", func(t *testing.T) {
+		src, err := exportHEAD(filepath.Join(r.tmp, "c"))
+		require.NoError(t, err)
+		other, err := r.build(src, filepath.Join(r.tmp, "cache-a"), otherVersion)
+		require.NoError(t, err)
+		for _, p := range platforms {
+			a, err := os.ReadFile(p.binary(r.first))
+			require.NoError(t, err)
+			b, err := os.ReadFile(p.binary(other))
+			require.NoError(t, err)
+			assert.False(t, bytes.Equal(a, b), "%s does not depend on the version", p.name)
 		}
+		assert.NotEqual(t, digest, indexDigest(t, other), "the index does not depend on the version")
 	})
+}
 
+func TestDistHoldsTheReleaseAndNothingElse(t *testing.T) {
+	r := built(t)
+	var want []string
+	for _, p := range platforms {
+		want = append(want, "pidone-linux-"+p.name, "pidone-linux-"+p.name+".cdx.json", debName(testVersion, p), apkName(testVersion, p))
+	}
+	want = append(want, "pidone-"+testVersion+".oci.tar", "oci", "SHA256SUMS", "SHA256SUMS.minisig", "minisign.pub", "pidone.rsa.pub")
+	entries, err := os.ReadDir(r.first)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	assert.ElementsMatch(t, want, names)
+
+	for _, name := range []string{debName(testVersion, platforms[0]), apkName(testVersion, platforms[0]), "pidone-" + testVersion + ".oci.tar"} {
+		info, err := os.Stat(filepath.Join(r.first, name))
+		require.NoError(t, err)
+		t.Logf("%s: %d bytes", name, info.Size())
+	}
+}
+
+func TestSHA256SUMSCoversEveryFile(t *testing.T) {
+	r := built(t)
+	sums := readSums(t, filepath.Join(r.first, "SHA256SUMS"))
+	var want []string
+	for _, name := range filesUnder(t, r.first) {
+		if name != "SHA256SUMS" && name != "SHA256SUMS.minisig" {
+			want = append(want, name)
+			assert.Equal(t, sha256File(t, filepath.Join(r.first, name)), sums[name], name)
+		}
+	}
+	var listed []string
+	for name := range sums {
+		listed = append(listed, name)
+	}
+	assert.ElementsMatch(t, want, listed)
+}
+
+func TestBinariesAreStaticStrippedAndStamped(t *testing.T) {
+	r := built(t)
 	for _, p := range platforms {
 		t.Run(p.name+" is a static, stripped ELF for its architecture, stamped with the version", func(t *testing.T) {
-			path := p.binary(first)
+			path := p.binary(r.first)
 			assert.NoError(t, staticProblem(path))
 
 			f, err := elf.Open(path)
@@ -97,10 +124,32 @@ func TestStaticCheck(t *testing.T) {
 	})
 }
 
-func binaryNames() []string {
-	var names []string
-	for _, p := range platforms {
-		names = append(names, "pidone-linux-"+p.name)
-	}
-	return names
+// indexDigest is the digest of the multi-arch index that the layout in
+// dist/oci names.
+func indexDigest(t *testing.T, dist string) string {
+	t.Helper()
+	var top ociIndex
+	readJSON(t, filepath.Join(dist, "oci", "index.json"), &top)
+	require.Len(t, top.Manifests, 1, "the layout names one index")
+	return top.Manifests[0].Digest
+}
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, v), path)
+}
+
+// debName and apkName are the packages' file names for version on p.
+func debName(version string, p platform) string {
+	return "pidone_" + strings.Replace(strings.TrimPrefix(version, "v"), "-", "~", 1) + "-1_" + p.deb + ".deb"
+}
+
+func apkName(version string, p platform) string {
+	return "pidone_" + apkVersion(version) + "_" + p.apk + ".apk"
+}
+
+func apkVersion(version string) string {
+	return strings.Replace(strings.TrimPrefix(version, "v"), "-", "_", 1) + "-r1"
 }
