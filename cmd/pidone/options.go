@@ -93,7 +93,7 @@ func helpText(name string, table []option) string {
 		if opt.arg != "" {
 			flag += " " + opt.arg
 		}
-		b.WriteString("  " + flag + strings.Repeat(" ", max(1, 28-len(flag))) + opt.help + "\n")
+		b.WriteString("  " + flag + strings.Repeat(" ", max(2, 29-len(flag))) + opt.help + "\n")
 	}
 	b.WriteString("\nExit codes: the command's own; 128+N if signal N killed it;\n")
 	b.WriteString("1 bad usage; 126 command cannot be executed; 127 command not found.\n")
