@@ -165,15 +165,6 @@ func waitForSignalCount(t *testing.T, p *pt.Process, name string, n int) {
 		pt.Patience, pt.Poll, "the child never reported %s", name)
 }
 
-func countOf(lines []string, line string) (n int) {
-	for _, l := range lines {
-		if l == line {
-			n++
-		}
-	}
-	return n
-}
-
 func TestAStopSignalInTheFirstInstantIsCaughtNotTheRuntimesDefault(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode: strace holds pidone at a system call for 10 s")
