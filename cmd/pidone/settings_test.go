@@ -172,11 +172,17 @@ func startPID1(t *testing.T, w way, argv ...string) *pt.Process {
 	return pt.Start(t, pt.Options{PID1: true, Env: w.env}, append(args, argv...)...)
 }
 
+// readyPID1 is startPID1 for a sigchild, once the sigchild is ready.
+func readyPID1(t *testing.T, w way, argv ...string) *pt.Process {
+	p := startPID1(t, w, argv...)
+	p.WaitForLine("ready")
+	return p
+}
+
 func TestStopDelayHoldsTheStopSignal(t *testing.T) {
 	child := pt.SigChild(t)
 	t.Run("without a delay, SIGTERM reaches the child at once", func(t *testing.T) {
-		p := startPID1(t, way{}, child, "-exit-on", "USR1=0")
-		p.WaitForLine("ready")
+		p := readyPID1(t, way{}, child, "-exit-on", "USR1=0")
 		p.Signal(syscall.SIGTERM)
 		p.WaitForLine("signal SIGTERM")
 		p.Signal(syscall.SIGUSR1)
@@ -185,8 +191,7 @@ func TestStopDelayHoldsTheStopSignal(t *testing.T) {
 	for _, w := range bothWays("stop-delay=1h") {
 		t.Run(w.name+", other signals go first and a second SIGTERM cuts the delay short", func(t *testing.T) {
 			t.Parallel()
-			p := startPID1(t, w, child, "-exit-on", "TERM=3")
-			p.WaitForLine("ready")
+			p := readyPID1(t, w, child, "-exit-on", "TERM=3")
 			p.Signal(syscall.SIGTERM)
 			p.WaitForStderr("[pidone] SIGTERM received: forwarding it in 3600s\n")
 			p.Signal(syscall.SIGUSR1)
@@ -202,8 +207,7 @@ func TestStopDelayHoldsTheStopSignal(t *testing.T) {
 	for _, w := range bothWays("stop-delay=100ms") {
 		t.Run(w.name+", the delay ends by itself", func(t *testing.T) {
 			t.Parallel()
-			p := startPID1(t, w, child, "-exit-on", "TERM=3")
-			p.WaitForLine("ready")
+			p := readyPID1(t, w, child, "-exit-on", "TERM=3")
 			p.Signal(syscall.SIGTERM)
 			assert.Equal(t, 3, p.Wait())
 			assert.Contains(t, p.Stderr(), "[pidone] stop delay over: forwarding SIGTERM\n")
@@ -218,8 +222,7 @@ func TestStopDelayTimerOvertakenDoesNothing(t *testing.T) {
 	t.Parallel()
 	// Long enough that the second SIGTERM comes first even on a machine
 	// that stalls for seconds; the test waits for the timer to fire.
-	p := startPID1(t, way{flags: []string{"--stop-delay", "10s"}}, pt.SigChild(t), "-exit-on", "USR1=4")
-	p.WaitForLine("ready")
+	p := readyPID1(t, way{flags: []string{"--stop-delay", "10s"}}, pt.SigChild(t), "-exit-on", "USR1=4")
 	p.Signal(syscall.SIGTERM)
 	p.WaitForStderr("SIGTERM received")
 	p.Signal(syscall.SIGTERM)
@@ -233,9 +236,8 @@ func TestStopDelayTimerOvertakenDoesNothing(t *testing.T) {
 func TestChildExitingDuringTheDelayEndsPidoneAsUsual(t *testing.T) {
 	t.Parallel()
 	child := pt.SigChild(t)
-	p := startPID1(t, way{flags: []string{"-c", "--stop-delay", "1h"}},
+	p := readyPID1(t, way{flags: []string{"-c", "--stop-delay", "1h"}},
 		"sh", "-c", "sleep 1000 & exec "+child+" -exit-on USR1=5")
-	p.WaitForLine("ready")
 	p.Signal(syscall.SIGTERM)
 	p.WaitForStderr("SIGTERM received")
 	p.Signal(syscall.SIGUSR1)
@@ -249,8 +251,7 @@ func TestStopSignalChoosesWhichSignalIsHeld(t *testing.T) {
 	for _, w := range bothWays("stop-signal=INT", "stop-delay=1h") {
 		t.Run(w.name, func(t *testing.T) {
 			t.Parallel()
-			p := startPID1(t, w, child, "-exit-on", "INT=5")
-			p.WaitForLine("ready")
+			p := readyPID1(t, w, child, "-exit-on", "INT=5")
 			p.Signal(syscall.SIGTERM)
 			p.WaitForLine("signal SIGTERM") // not the stop signal: forwarded at once
 			p.Signal(syscall.SIGINT)
@@ -266,8 +267,7 @@ func TestStopSignalChoosesWhichSignalIsHeld(t *testing.T) {
 
 func TestHeldStopSignalIsRewrittenWhenForwarded(t *testing.T) {
 	t.Parallel()
-	p := startPID1(t, way{flags: []string{"-r", "TERM:QUIT", "--stop-delay", "100ms"}}, pt.SigChild(t), "-exit-on", "QUIT=6")
-	p.WaitForLine("ready")
+	p := readyPID1(t, way{flags: []string{"-r", "TERM:QUIT", "--stop-delay", "100ms"}}, pt.SigChild(t), "-exit-on", "QUIT=6")
 	p.Signal(syscall.SIGTERM)
 	assert.Equal(t, 6, p.Wait())
 	assert.Contains(t, p.Stderr(), "[pidone] stop delay over: forwarding SIGTERM\n")
@@ -278,8 +278,7 @@ func TestStopTimeoutKillsAChildThatIgnoresTheStopSignal(t *testing.T) {
 	child := pt.SigChild(t)
 	t.Run("without a stop timeout, the child outlives SIGTERM", func(t *testing.T) {
 		t.Parallel()
-		p := startPID1(t, way{}, child, "-exit-on", "USR1=0")
-		p.WaitForLine("ready")
+		p := readyPID1(t, way{}, child, "-exit-on", "USR1=0")
 		p.Signal(syscall.SIGTERM)
 		p.WaitForLine("signal SIGTERM")
 		p.Signal(syscall.SIGUSR1)
@@ -288,8 +287,7 @@ func TestStopTimeoutKillsAChildThatIgnoresTheStopSignal(t *testing.T) {
 	for _, w := range bothWays("stop-timeout=1s") {
 		t.Run(w.name+", as PID 1 every process gets SIGKILL: 137", func(t *testing.T) {
 			t.Parallel()
-			p := startPID1(t, w, "sh", "-c", "sleep 1000 & exec "+child)
-			p.WaitForLine("ready")
+			p := readyPID1(t, w, "sh", "-c", "sleep 1000 & exec "+child)
 			p.Signal(syscall.SIGTERM)
 			p.WaitForLine("signal SIGTERM")
 			assert.Equal(t, 137, p.Wait())
