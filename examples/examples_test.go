@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -130,4 +131,28 @@ func typeName(obj any) string {
 		return "Service"
 	}
 	return "unknown"
+}
+
+// Each Dockerfile takes pidone from the image a user has after the README's
+// Install step, which loads the release's OCI archive into the engine, and
+// copies /pidone out of it.
+func TestDockerfilesTakePidoneFromTheReleaseImage(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	loaded := regexp.MustCompile(`skopeo copy oci-archive:\S+ docker-daemon:(\S+)`).FindSubmatch(readme)
+	require.NotNil(t, loaded, "the README's Install section loads the image with skopeo")
+
+	files, err := filepath.Glob("*/Dockerfile")
+	require.NoError(t, err)
+	require.Len(t, files, 2)
+	for _, file := range files {
+		t.Run(file, func(t *testing.T) {
+			data, err := os.ReadFile(file)
+			require.NoError(t, err)
+			text := string(data)
+			assert.Contains(t, text, "\nARG PIDONE_IMAGE="+string(loaded[1])+"\n")
+			assert.Contains(t, text, "\nFROM ${PIDONE_IMAGE} AS pidone\n")
+			assert.Contains(t, text, "\nCOPY --from=pidone /pidone /pidone\n")
+		})
+	}
 }
