@@ -31,7 +31,7 @@ export GOEXPERIMENT GOFLAGS
 REPORT  := $(abspath scripts/testreport.sh)
 GOTEST   = GO=$(GO) $(REPORT) gotest
 CHECK    = GO=$(GO) $(REPORT) run
-TEST_PARTS := lint unit next-go torture-quick compat integration release-test qemu-test examples-test install-test
+TEST_PARTS := lint unit next-go torture-quick compat integration engines release-test qemu-test examples-test install-test
 
 # The newest Go the module proxy serves; next-go runs the tests on it too.
 NEXT_GO := go1.27.3
@@ -107,6 +107,14 @@ integration: $(REPORT)
 	-@scripts/engine.sh
 	@$(CHECK) integration vet -- $(GO) vet -tags integration ./integration/...
 	@$(GOTEST) integration -tags integration -count=1 ./integration/...
+
+## engines: pidone as the init of the real engines, started as a user starts them: a
+## dockerd of the suite's own with pidone as its init-path, Podman's --init and a pod's
+## infra container, and pause as PID 1 of a shared PID namespace (integration/engines/,
+## build tag engines; each engine keeps its state in the suite's own directories)
+engines: setup build $(REPORT)
+	@$(CHECK) engines vet -- $(GO) vet -tags engines ./integration/engines/
+	@$(GOTEST) engines -tags engines -count=1 -timeout 10m ./integration/engines/
 
 ## demo: docker stop on `sleep 10000`, without pidone and with it
 demo: setup images

@@ -23,10 +23,11 @@ cd "$(dirname "$0")/.."
 #   skopeo lintian man-db
 #                    make release-test: the OCI archive into Docker, the .deb
 #                    checks, man -l
+#   podman           make engines: pidone as Podman's --init and a pod's infra
 packages=(busybox-static tini dumb-init catatonit gcc libc6-dev qemu-user-static
   util-linux procps perl file
   python3-pytest python3-pytest-timeout python3-psutil python3-prctl strace
-  minisign help2man openssl skopeo lintian man-db)
+  minisign help2man openssl skopeo lintian man-db podman)
 
 missing=()
 for pkg in "${packages[@]}"; do
