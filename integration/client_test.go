@@ -27,17 +27,27 @@ type client struct {
 // the container and the client when the test ends.
 func attach(t *testing.T, parts ...[]string) *client {
 	t.Helper()
+	return runClient(t, nil, func(cmd *exec.Cmd, output *proctest.Output) {
+		cmd.Stdout, cmd.Stderr = output, output
+	}, parts)
+}
+
+// runClient starts `docker run` with flags, without a network, after
+// connect has given the client its standard streams, and removes the
+// container and the client when the test ends.
+func runClient(t *testing.T, flags []string, connect func(*exec.Cmd, *proctest.Output), parts [][]string) *client {
+	t.Helper()
 	c := &client{
 		container: &container{t: t, name: uniqueName(t), started: time.Now()},
 		output:    &proctest.Output{},
 		exited:    make(chan struct{}),
 	}
-	args := []string{"run", "--network", "none", "--name", c.name}
+	args := append(append([]string{"run"}, flags...), "--network", "none", "--name", c.name)
 	for _, part := range parts {
 		args = append(args, part...)
 	}
 	c.cmd = exec.Command("docker", args...)
-	c.cmd.Stdout, c.cmd.Stderr = c.output, c.output
+	connect(c.cmd, c.output)
 	require.NoError(t, c.cmd.Start())
 	go func() {
 		c.cmd.Wait()

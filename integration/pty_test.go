@@ -10,7 +10,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/pidone/pidone/integration/proctest"
 	"github.com/stretchr/testify/require"
@@ -31,34 +30,14 @@ type terminalSession struct {
 func attachTerminal(t *testing.T, parts ...[]string) *terminalSession {
 	t.Helper()
 	master, terminal := openPseudoTerminal(t)
-	s := &terminalSession{
-		client: &client{
-			container: &container{t: t, name: uniqueName(t), started: time.Now()},
-			output:    &proctest.Output{},
-			exited:    make(chan struct{}),
-		},
-		master: master,
-	}
-	args := []string{"run", "-i", "-t", "--network", "none", "--name", s.name}
-	for _, part := range parts {
-		args = append(args, part...)
-	}
-	s.cmd = exec.Command("docker", args...)
-	s.cmd.Stdin, s.cmd.Stdout, s.cmd.Stderr = terminal, terminal, terminal
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	require.NoError(t, s.cmd.Start())
+	t.Cleanup(func() { master.Close() }) // after the client's own clean-up, which runs first
+	s := &terminalSession{master: master}
+	s.client = runClient(t, []string{"-i", "-t"}, func(cmd *exec.Cmd, _ *proctest.Output) {
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = terminal, terminal, terminal
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	}, parts)
 	terminal.Close() // the client holds it now; the master reads EIO once the client is gone
 	go io.Copy(s.output, master)
-	go func() {
-		s.cmd.Wait()
-		close(s.exited)
-	}()
-	t.Cleanup(func() {
-		removeContainer(s.name)
-		s.cmd.Process.Kill()
-		<-s.exited
-		master.Close()
-	})
 	return s
 }
 
