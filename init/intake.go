@@ -6,7 +6,6 @@ import (
 	"os/signal"
 	"runtime"
 	"strings"
-	"sync/atomic"
 	"syscall"
 
 	"github.com/pidone/pidone/internal/ascii"
@@ -17,10 +16,11 @@ import (
 // supports. Until f81bab3 pidone read the runtime's signal queue itself,
 // through linknamed runtime functions, on a thread-locked main goroutine
 // that timers woke with a self-sent SIGCHLD; under CPU load that
-// combination sometimes left a delivered SIGTERM or SIGCHLD unread (issue
-// 15). Nothing in Go promises that it works, so it is gone, and
-// intake_test.go fails when a second reader appears: another package or
-// file that imports os/signal, or a //go:linkname anywhere in the module.
+// combination sometimes left a delivered SIGTERM or SIGCHLD unread (the
+// lost-wakeup hunt of the torture's wakeups loop). Nothing in Go promises
+// that it works, so it is gone, and intake_test.go fails when a second
+// reader appears: another package or file that imports os/signal, or a
+// //go:linkname anywhere in the module.
 //
 // This file is also the one door to what pidone assumes of the Go runtime
 // beyond its documentation. Each assumption, what Go does not promise, and
@@ -29,8 +29,10 @@ import (
 //   - The runtime installs its own handler for every signal before main;
 //     until os/signal is asked for one, the runtime's default applies
 //     (SIGTERM: exit 2, SIGQUIT: a stack dump). Documented as behaviour,
-//     not the timing: pidone asks for every signal first thing in Run. A
-//     change would show in the start-up window (bench, issue 14).
+//     not the timing: pidone asks for the stop signals while the program is
+//     still being initialised, and for the rest first thing in Run. A
+//     change would show in the start-up window (make bench, "start-up
+//     window").
 //   - The runtime keeps SIGPROF and signals 32 to 34 for itself and never
 //     hands them to os/signal; signal 34 stays at the kernel's default.
 //     Not promised: signals.Catchable leaves them out, and a runtime that
@@ -53,13 +55,32 @@ import (
 //     for it, so the child inherits SIG_IGN when pidone asks only after
 //     the child has started. Documented in os/signal.
 //
-// os/signal hands each signal to a channel without blocking, and drops it
-// when the channel is full. With one shared channel, a storm of one signal
-// could fill it and make a different signal that follows be dropped. So
-// each signal has a channel of its own with room for one: a signal is
-// dropped only when the same signal is already waiting there, which is the
-// merge the kernel itself makes for a pending signal. A relay goroutine per
-// signal moves its arrival into a pending set and wakes the supervisor.
+// Every signal comes in on one channel, which the supervisor's goroutine
+// receives from and acts on: per signal, the runtime's handler wakes
+// os/signal's goroutine, whose send wakes the supervisor, which calls
+// kill(2). No goroutine sits between them, and nothing is allocated on the
+// way (intake_test.go counts).
+//
+// os/signal hands a signal to the channel without blocking, and drops it
+// when the channel is full, so what keeps the channel from filling is the
+// whole of pidone's promise that no signal is lost. Three things do:
+//
+//   - The supervisor empties the channel into a set of pending signals
+//     before it handles any of them, again between one signal and the
+//     next, and after each process it reaps: the channel holds only what
+//     arrived during one step, never a backlog.
+//   - pidone runs on one processor (GOMAXPROCS 1, below), which os/signal's
+//     goroutine and the supervisor share: while the supervisor works,
+//     os/signal's goroutine waits for the processor, and what arrives in
+//     the meantime waits in the runtime's own queue, where a signal that
+//     is already pending is merged with itself, as the kernel merges it.
+//     So one turn of os/signal's goroutine sends each signal about once.
+//   - The channel has room for every signal four times over.
+//
+// And should the channel ever be found full, a SIGCHLD counts as pending:
+// a reap costs one wait4 when nothing has ended, and a lost SIGCHLD is the
+// one loss that would leave a zombie, or pidone waiting for a child that
+// has exited.
 
 // godebugDefault is the GODEBUG default the build gave the runtime, given
 // to pidone too (release/build.env), so that pidone knows what it was told:
@@ -85,28 +106,37 @@ func runtimePreempts(environ string) bool {
 	return off == 0
 }
 
-// intake collects the signals that have arrived and not yet been taken.
+// intakeRoom is how many signals the channel holds: every signal four
+// times over, in 4 KiB.
+const intakeRoom = 4 * signals.Max
+
+// intake is the one channel every signal comes in on, and what has been
+// taken from it and not yet handled. Only the supervisor's goroutine uses
+// it.
 type intake struct {
-	pending  atomic.Uint64 // bit N set: signal N arrived since the last take
-	wake     chan struct{} // holds one token while pending may be non-empty
-	listened uint64        // bit N set: signal N is asked for
+	arrived  chan os.Signal // filled by os/signal's goroutine, emptied by collect
+	pending  signalSet      // taken from arrived, not yet handled
+	listened signalSet      // asked for
 }
 
-// earlyArrivals are the channels of the signals asked for while the program
+// earlyArrivals is the channel of the signals asked for while the program
 // is being initialised, before main: the ones that stop a container or a
-// terminal's job. Until a signal is asked for, the runtime's default applies
-// to it, and for SIGTERM that is to exit 2, for SIGQUIT a stack dump; the
-// sooner pidone asks, the shorter that window (issue 14). The first intake
-// to listen takes them over.
-var earlyArrivals [signals.Max + 1]chan os.Signal
+// terminal's job. Until a signal is asked for, the runtime's default
+// applies to it, and for SIGTERM that is to exit 2, for SIGQUIT a stack
+// dump; the sooner pidone asks, the shorter that window (make bench,
+// "start-up window"). The first intake takes the channel over, with what
+// has arrived on it.
+var earlyArrivals chan os.Signal
 
 func init() {
 	exitIfNoRoom()
 	// One processor is all pidone needs, and each one more costs a thread,
 	// which counts against a container's pid limit (docker run
-	// --pids-limit) like a process of the application's: 7 threads at
-	// most with one processor, 8 with two.
+	// --pids-limit) like a process of the application's. It is also what
+	// keeps os/signal's goroutine from filling the channel while the
+	// supervisor works (above).
 	runtime.GOMAXPROCS(1)
+	earlyArrivals = make(chan os.Signal, intakeRoom)
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGHUP} {
 		// One the caller ignored stays ignored until the child has
 		// inherited it (sigstate.go).
@@ -114,55 +144,79 @@ func init() {
 		if readSigaction(sig, &old) != nil || old.handler == sigIgn {
 			continue
 		}
-		earlyArrivals[sig] = make(chan os.Signal, 1)
-		signal.Notify(earlyArrivals[sig], sig)
+		signal.Notify(earlyArrivals, sig)
 	}
 }
 
 func newIntake() *intake {
-	return &intake{wake: make(chan struct{}, 1)}
+	arrived := earlyArrivals
+	earlyArrivals = nil
+	if arrived == nil {
+		arrived = make(chan os.Signal, intakeRoom)
+	}
+	return &intake{arrived: arrived}
 }
 
-// listen asks for sigs: from here on each of them is caught and queued for
-// take, rather than acted on by the runtime's default.
+// listen asks for sigs: from here on each of them is caught and comes in
+// on the channel, rather than acted on by the runtime's default.
 func (in *intake) listen(sigs []syscall.Signal) {
 	for _, sig := range sigs {
-		in.listened |= 1 << (uint(sig) - 1)
-		arrived := earlyArrivals[sig]
-		earlyArrivals[sig] = nil
-		if arrived == nil {
-			arrived = make(chan os.Signal, 1)
-			signal.Notify(arrived, sig)
-		}
-		go in.relay(sig, arrived)
+		in.listened.add(sig)
 	}
+	signal.Notify(in.arrived, signalsOf(sigs)...)
+}
+
+// signalsOf is sigs as os.Signal values, which signal.Notify takes.
+func signalsOf(sigs []syscall.Signal) []os.Signal {
+	out := make([]os.Signal, len(sigs))
+	for i, sig := range sigs {
+		out[i] = sig
+	}
+	return out
 }
 
 // asked reports whether sig is listened for.
-func (in *intake) asked(sig syscall.Signal) bool { return in.listened&(1<<(uint(sig)-1)) != 0 }
+func (in *intake) asked(sig syscall.Signal) bool { return in.listened.has(sig) }
 
-// relay marks sig pending each time it arrives. The bit is set before the
-// wake token is offered, and take clears the bits after the token is taken,
-// so an arrival is either in the bits take reads, or followed by a token
-// that wakes the supervisor again.
-func (in *intake) relay(sig syscall.Signal, arrived <-chan os.Signal) {
-	bit := uint64(1) << (uint(sig) - 1)
-	for range arrived {
-		in.pending.Or(bit)
+// note adds a signal received from the channel to the pending ones.
+func (in *intake) note(sig os.Signal) {
+	if n, ok := sig.(syscall.Signal); ok && n >= 1 && n <= signals.Max {
+		in.pending.add(n)
+	}
+}
+
+// collect empties the channel into the pending signals, without waiting.
+// It allocates nothing: it runs for every signal and every reaped process.
+func (in *intake) collect() {
+	if len(in.arrived) == cap(in.arrived) {
+		// os/signal may have dropped one: see the top of this file.
+		in.pending.add(syscall.SIGCHLD)
+	}
+	for {
 		select {
-		case in.wake <- struct{}{}:
-		default: // a token is already there: the supervisor will look
+		case sig := <-in.arrived:
+			in.note(sig)
+		default:
+			return
 		}
 	}
 }
 
-// take returns the signals that have arrived since the last take, each
-// once however often it arrived: the same merge the kernel makes while a
-// signal is pending. It allocates nothing: it runs for every wake.
-func (in *intake) take() signalSet { return signalSet(in.pending.Swap(0)) }
+// next takes the lowest pending signal, after collecting what has arrived;
+// 0 when none is pending. Each signal is taken once however often it
+// arrived since it was last taken: the merge the kernel makes while a
+// signal is pending.
+func (in *intake) next() syscall.Signal {
+	in.collect()
+	return in.pending.pop()
+}
 
 // signalSet holds signal N as bit N-1.
 type signalSet uint64
+
+func (set *signalSet) add(sig syscall.Signal) { *set |= 1 << (uint(sig) - 1) }
+
+func (set signalSet) has(sig syscall.Signal) bool { return set&(1<<(uint(sig)-1)) != 0 }
 
 // pop removes the lowest signal from the set and returns it; 0 when the set
 // is empty.

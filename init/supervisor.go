@@ -20,9 +20,21 @@ type supervisor struct {
 	machine *machine
 	intake  *intake // the signals that have arrived and not yet been handled
 
-	// timers[t] fires when timer t ends; nil while it does not run, and
-	// select never picks a nil channel.
-	timers [timers]<-chan time.Time
+	// Each timer runs as a goroutine that sleeps and then sends its timer
+	// on fired, with the round it was started in; a round that a restart
+	// of the same timer overtook is ignored. A sleep, not package time's
+	// timers: those bring its calendar and time zones into the binary.
+	fired  chan firing
+	rounds [timers]uint32
+
+	// mainExit is how the main child ended, once a reap has found it.
+	mainExit reaper.Exit
+}
+
+// firing is a timer's end, sent by the goroutine that slept for it.
+type firing struct {
+	timer timer
+	round uint32
 }
 
 // Run supervises cfg.Command as pidone's only child and returns the exit
@@ -43,6 +55,7 @@ func newSupervisor(cfg Config) *supervisor {
 		cfg:    cfg,
 		log:    &logger{verbosity: cfg.Verbosity, name: cfg.Name},
 		intake: newIntake(),
+		fired:  make(chan firing),
 	}
 	s.machine = newMachine(&s.cfg, syscall.Getpid() == 1)
 	s.log.brokenPipe = func() {
@@ -149,38 +162,55 @@ func (s *supervisor) askForParentDeathSignal() {
 // pidone to exit.
 func (s *supervisor) supervise() int {
 	for {
+		// Signals that arrived before the child started, or while the last
+		// step ran, are pending already.
+		if code, exited := s.handleSignals(); exited {
+			return code
+		}
 		select {
-		case <-s.intake.wake:
-			arrived := s.intake.take()
-			for sig := arrived.pop(); sig != 0; sig = arrived.pop() {
-				if code, exited := s.apply(s.machine.step(event{kind: signalled, sig: sig})); exited {
-					return code
-				}
+		case sig := <-s.intake.arrived:
+			s.intake.note(sig)
+		case f := <-s.fired:
+			if f.round != s.rounds[f.timer] {
+				continue // restarted since: that round's end is not this one's
 			}
-		case <-s.timers[stopDelayTimer]:
-			if code, exited := s.timerFired(stopDelayTimer); exited {
-				return code
-			}
-		case <-s.timers[stopTimeoutTimer]:
-			if code, exited := s.timerFired(stopTimeoutTimer); exited {
-				return code
-			}
-		case <-s.timers[graceTimer]:
-			if code, exited := s.timerFired(graceTimer); exited {
+			if code, exited := s.timerFired(f.timer); exited {
 				return code
 			}
 		}
 	}
 }
 
+// handleSignals steps the machine with each pending signal in turn, lowest
+// first, until none is left.
+func (s *supervisor) handleSignals() (code int, exited bool) {
+	for sig := s.intake.next(); sig != 0; sig = s.intake.next() {
+		if code, exited := s.apply(s.machine.step(event{kind: signalled, sig: sig})); exited {
+			return code, true
+		}
+	}
+	return 0, false
+}
+
 // timerFired steps the machine with the end of timer t, after a reap: a
 // child that exited just now, its SIGCHLD not yet read, counts as exited.
 func (s *supervisor) timerFired(t timer) (code int, exited bool) {
-	s.timers[t] = nil
 	if code, exited := s.apply(s.machine.step(event{kind: signalled, sig: syscall.SIGCHLD})); exited {
 		return code, true
 	}
 	return s.apply(s.machine.step(event{kind: timerFired, timer: t}))
+}
+
+// startTimer starts timer t, to fire after d; a run of t that is still
+// sleeping no longer counts.
+func (s *supervisor) startTimer(t timer, d Duration) {
+	s.rounds[t]++
+	go sleepThenSend(s.fired, firing{timer: t, round: s.rounds[t]}, time.Duration(d))
+}
+
+func sleepThenSend(fired chan<- firing, f firing, d time.Duration) {
+	time.Sleep(d)
+	fired <- f
 }
 
 // apply carries out actions in order, and reports the exit code when one of
@@ -203,7 +233,7 @@ func (s *supervisor) apply(actions []action) (code int, exited bool) {
 		case killRest:
 			s.signalRest(a.sig, a.spareGroup)
 		case startTimer:
-			s.timers[a.timer] = time.After(time.Duration(a.after))
+			s.startTimer(a.timer, a.after)
 		case writeLog:
 			if a.verbatim {
 				s.log.line(a.level, a.words[0])
@@ -229,12 +259,16 @@ func (s *supervisor) apply(actions []action) (code int, exited bool) {
 }
 
 // reap collects every child that has ended, logs those that are not the
-// main child, and says what the machine needs to know of them.
+// main child, and says what the machine needs to know of them. It
+// allocates nothing per process: a storm of orphans costs no memory.
 func (s *supervisor) reap() event {
 	e := event{kind: reaped}
 	e.othersLeft = reaper.Reap(func(exit reaper.Exit) {
+		// A reap can take long; meanwhile the signal channel must not fill.
+		s.intake.collect()
 		if exit.Pid == s.machine.child && s.machine.mainRunning {
-			e.mainExit = &exit
+			s.mainExit = exit
+			e.mainExit = &s.mainExit
 			return
 		}
 		s.logReaped(exit)

@@ -176,12 +176,13 @@ func TestASignalThatArrivesBeforeTheChildReachesItOnceStarted(t *testing.T) {
 	ignored := s.listen()
 	// pidone has asked for its signals and has no child yet.
 	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGUSR2))
-	usr2 := uint64(1) << (syscall.SIGUSR2 - 1)
-	require.Eventually(t, func() bool { return s.intake.pending.Load()&usr2 != 0 }, time.Minute, time.Millisecond,
-		"the signal never reached the intake")
+	require.Eventually(t, func() bool {
+		s.intake.collect()
+		return s.intake.pending.has(syscall.SIGUSR2)
+	}, time.Minute, time.Millisecond, "the signal never reached the intake")
 	// Signals an earlier test sent this process may have reached the new
 	// intake too, and would reach the child before its traps are set.
-	s.intake.pending.And(usr2)
+	s.intake.pending &= 1 << (syscall.SIGUSR2 - 1)
 	assert.Equal(t, 128+int(syscall.SIGUSR2), s.run(ignored), "the child, started after the signal, died of it")
 }
 
