@@ -31,11 +31,19 @@ const threadsAtMost = 9
 // cgroup's pids limit, or "" when it can, or when there is no limit or none
 // can be read.
 func pidsLimitProblem() string {
-	dir := pidsCgroupDir(string(readSmallFile("/proc/self/cgroup")))
+	dir, root := pidsCgroupDir(string(readSmallFile("/proc/self/cgroup")))
 	if dir == "" {
 		return ""
 	}
-	limit, ok := ascii.Atoi(strings.TrimSpace(string(readSmallFile(dir + "/pids.max"))))
+	limitText := readSmallFile(dir + "/pids.max")
+	if limitText == nil {
+		// Docker on cgroup v1 mounts the container's own cgroup at the
+		// root of each hierarchy, while /proc/self/cgroup still names its
+		// path on the host, which the container cannot see.
+		dir = root
+		limitText = readSmallFile(dir + "/pids.max")
+	}
+	limit, ok := ascii.Atoi(strings.TrimSpace(string(limitText)))
 	if !ok {
 		return "" // "max", or nothing to read
 	}
@@ -60,8 +68,8 @@ func noRoom(limit, used, threads int) string {
 
 // pidsCgroupDir finds the directory of this process's pids cgroup, given
 // /proc/self/cgroup: the pids controller's own hierarchy (cgroup v1), or
-// the unified one (v2).
-func pidsCgroupDir(cgroups string) string {
+// the unified one (v2); and root, where that hierarchy is mounted.
+func pidsCgroupDir(cgroups string) (dir, root string) {
 	unified := ""
 	for _, line := range strings.Split(cgroups, "\n") {
 		fields := strings.SplitN(line, ":", 3)
@@ -72,10 +80,13 @@ func pidsCgroupDir(cgroups string) string {
 		case fields[1] == "":
 			unified = "/sys/fs/cgroup" + strings.TrimSuffix(fields[2], "/")
 		case strings.Contains(","+fields[1]+",", ",pids,"):
-			return "/sys/fs/cgroup/pids" + strings.TrimSuffix(fields[2], "/")
+			return "/sys/fs/cgroup/pids" + strings.TrimSuffix(fields[2], "/"), "/sys/fs/cgroup/pids"
 		}
 	}
-	return unified
+	if unified == "" {
+		return "", ""
+	}
+	return unified, "/sys/fs/cgroup"
 }
 
 // threadsNow counts this process's threads.

@@ -7,14 +7,23 @@ import (
 )
 
 func TestThePidsCgroupIsFoundInEitherHierarchy(t *testing.T) {
-	v1 := "12:cpu,cpuacct:/docker/abc\n8:pids:/docker/abc\n0::/\n"
-	assert.Equal(t, "/sys/fs/cgroup/pids/docker/abc", pidsCgroupDir(v1))
-	assert.Equal(t, "/sys/fs/cgroup/pids", pidsCgroupDir("8:pids:/\n"), "a container's own namespace")
-	assert.Equal(t, "/sys/fs/cgroup/pids/x", pidsCgroupDir("3:net_cls,pids:/x\n"), "a controller mounted with another")
-	assert.Equal(t, "/sys/fs/cgroup/system.slice/app.service", pidsCgroupDir("0::/system.slice/app.service\n"), "cgroup v2")
-	assert.Equal(t, "/sys/fs/cgroup", pidsCgroupDir("0::/\n"))
-	assert.Equal(t, "", pidsCgroupDir(""), "no /proc")
-	assert.Equal(t, "", pidsCgroupDir("4:memory:/x\n"), "no pids controller")
+	for _, tc := range []struct {
+		name, cgroups, dir, root string
+	}{
+		{"cgroup v1, as Docker shows it", "12:cpu,cpuacct:/docker/abc\n8:pids:/docker/abc\n0::/\n", "/sys/fs/cgroup/pids/docker/abc", "/sys/fs/cgroup/pids"},
+		{"a container's own namespace", "8:pids:/\n", "/sys/fs/cgroup/pids", "/sys/fs/cgroup/pids"},
+		{"a controller mounted with another", "3:net_cls,pids:/x\n", "/sys/fs/cgroup/pids/x", "/sys/fs/cgroup/pids"},
+		{"cgroup v2", "0::/system.slice/app.service\n", "/sys/fs/cgroup/system.slice/app.service", "/sys/fs/cgroup"},
+		{"cgroup v2 in a namespace", "0::/\n", "/sys/fs/cgroup", "/sys/fs/cgroup"},
+		{"no /proc", "", "", ""},
+		{"no pids controller", "4:memory:/x\n", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, root := pidsCgroupDir(tc.cgroups)
+			assert.Equal(t, tc.dir, dir)
+			assert.Equal(t, tc.root, root)
+		})
+	}
 }
 
 func TestAPidsLimitMustHoldPidonesThreadsStillToComeAndTheCommand(t *testing.T) {
