@@ -4,7 +4,12 @@ package engines
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -12,57 +17,170 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// The suite's own Docker daemon, beside the host's: every path below is
+// set in testdata/daemon.json, which also names pidone as the init-path.
+const (
+	dockerSocket   = "/run/pidone-test-docker.sock"
+	dockerPidfile  = "/run/pidone-test-docker.pid"
+	dockerDataRoot = "/var/lib/pidone-test-docker"
+	dockerExecRoot = "/run/pidone-test-docker-exec"
+	dockerInitDir  = "/run/pidone-test-docker-init"
+	// dockerStartLimit is how long dockerd may take to answer: it is
+	// seconds here, but the machine is shared.
+	dockerStartLimit = 120 * time.Second
+)
+
+var docker = &engine{name: "docker", argv: []string{"docker", "-H", "unix://" + dockerSocket}, withInit: withInit,
+	initArgv0: "/sbin/docker-init", initVersion: "tini version 0.19.0"}
+
+// startDocker starts the suite's dockerd and builds the image in it; it
+// returns what stops the daemon and removes its state. Where dockerd
+// cannot start, docker.unavailable says why in one line.
+func startDocker(work, context string) (stop func()) {
+	stop = func() {}
+	for _, tool := range []string{"docker", "dockerd"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			docker.unavailable = tool + " is not installed (make setup installs docker.io)"
+			return stop
+		}
+	}
+	// A daemon a killed run left behind, or one still coming up: its
+	// init-path may name a binary of a run that is gone.
+	stopDockerd(pidfileProcess())
+
+	if err := os.MkdirAll(dockerInitDir, 0o755); err != nil {
+		docker.unavailable = "cannot make " + dockerInitDir + ": " + err.Error()
+		return stop
+	}
+	if err := copyFile(pidone, filepath.Join(dockerInitDir, "pidone")); err != nil {
+		docker.unavailable = "cannot install pidone as the init: " + err.Error()
+		return stop
+	}
+	logPath := filepath.Join(work, "dockerd.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		docker.unavailable = err.Error()
+		return stop
+	}
+	defer logFile.Close()
+	// --config-file in place of /etc/docker/daemon.json: the host's
+	// configuration names the host's data root.
+	daemon := exec.Command("dockerd", "--config-file", filepath.Join(testdata, "daemon.json"))
+	daemon.Stdout, daemon.Stderr = logFile, logFile
+	daemon.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := daemon.Start(); err != nil {
+		docker.unavailable = "cannot start dockerd: " + err.Error()
+		return stop
+	}
+	exited := make(chan struct{})
+	go func() { daemon.Wait(); close(exited) }()
+	stop = func() {
+		if _, _, code := docker.try("info"); code == 0 {
+			if ids, _, _ := docker.try("ps", "-aq"); strings.TrimSpace(ids) != "" {
+				docker.try(append([]string{"rm", "-f", "-v"}, strings.Fields(ids)...)...)
+			}
+		}
+		stopDockerd(daemon.Process.Pid)
+		<-exited
+		removeAll(dockerDataRoot)
+		removeAll(dockerExecRoot)
+		removeAll(dockerInitDir)
+		os.Remove(dockerPidfile)
+		os.Remove(dockerSocket)
+	}
+
+	deadline := time.Now().Add(dockerStartLimit)
+	for {
+		if _, _, code := docker.try("version"); code == 0 {
+			break
+		}
+		select {
+		case <-exited:
+			docker.unavailable = "dockerd exited at start: " + lastLogLine(logPath)
+			return stop
+		case <-time.After(250 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			docker.unavailable = fmt.Sprintf("dockerd did not answer within %v: %s", dockerStartLimit, lastLogLine(logPath))
+			return stop
+		}
+	}
+	build := docker.command("build", "--quiet", "--network", "none", "-t", image, "-f", filepath.Join(context, "Containerfile"), context)
+	// Debian's docker.io has no buildx for BuildKit; the classic builder
+	// needs nothing more.
+	if exec.Command("docker", "buildx", "version").Run() != nil {
+		build.Env = append(build.Env, "DOCKER_BUILDKIT=0")
+	}
+	if out, err := build.CombinedOutput(); err != nil {
+		docker.broken = "docker build of the test image: " + err.Error() + ": " + strings.TrimSpace(string(out))
+	}
+	return stop
+}
+
+// pidfileProcess is the pid in the suite's dockerd pidfile when it names a
+// dockerd that still runs, else 0. The host's dockerd has a pidfile of its
+// own, so this is never it.
+func pidfileProcess() int {
+	data, err := os.ReadFile(dockerPidfile)
+	if err != nil {
+		return 0
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil || pid <= 1 {
+		return 0
+	}
+	comm, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm")
+	if err != nil || strings.TrimSpace(string(comm)) != "dockerd" {
+		return 0
+	}
+	return pid
+}
+
+// stopDockerd ends the suite's dockerd: SIGTERM, which makes it stop its
+// containerd and unmount its store, and SIGKILL if it has not gone within
+// a minute.
+func stopDockerd(pid int) {
+	if pid <= 1 {
+		return
+	}
+	syscall.Kill(pid, syscall.SIGTERM)
+	deadline := time.Now().Add(time.Minute)
+	for syscall.Kill(pid, 0) == nil && !isZombie(pid) {
+		if time.Now().After(deadline) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func isZombie(pid int) bool {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	s := string(stat)
+	end := strings.LastIndexByte(s, ')')
+	return end > 0 && end+2 < len(s) && s[end+2] == 'Z'
+}
+
+// lastLogLine is the last error or fatal line of dockerd's log, or its
+// last line.
+func lastLogLine(path string) string {
+	data, _ := os.ReadFile(path)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.Contains(lines[i], "level=error") || strings.Contains(lines[i], "level=fatal") {
+			return lines[i]
+		}
+	}
+	return lines[len(lines)-1]
+}
+
 // withInit is `docker run --init` on the suite's image: the daemon's
 // init-path, pidone, runs as /sbin/docker-init -- COMMAND.
 func withInit(args ...string) []string {
 	return append([]string{"--init"}, args...)
-}
-
-// The control: the init of `docker run --init` is this pidone, under the
-// name Docker gives it, and it says so as tini would.
-func TestDockerInitIsPidone(t *testing.T) {
-	t.Parallel()
-	stdout, stderr, code := docker.run(t, withInit(image, "sh", "-c",
-		`tr '\0' ' ' </proc/1/cmdline; echo; /sbin/docker-init --version`)...)
-	require.Zero(t, code, stderr)
-	lines := strings.Split(strings.TrimSpace(stdout), "\n")
-	require.Len(t, lines, 2, stdout)
-	assert.True(t, strings.HasPrefix(lines[0], "/sbin/docker-init -- sh -c "), lines[0])
-	assert.Equal(t, "tini version 0.19.0 ("+version+")", lines[1])
-}
-
-// docker stop on `sleep 10000` ends with the SIGTERM pidone passes on,
-// not with Docker's SIGKILL after the timeout.
-func TestDockerStopEndsSleepWith143(t *testing.T) {
-	t.Parallel()
-	c := docker.start(t, withInit(image, "sleep", "10000")...)
-	waitForProcess(t, c, "sleep")
-	c.stop(30)
-	assert.Equal(t, 143, c.exitCode())
-	assert.Equal(t, []string{"15"}, killSignals(t, c), "Docker sent only the stop signal")
-}
-
-func TestDockerExitCodesPassThrough(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		script string
-		code   int
-	}{
-		{"exit 3", 3},
-		{"kill -9 $$", 137},
-		{"exit 0", 0},
-	} {
-		_, stderr, code := docker.run(t, withInit(image, "sh", "-c", tc.script)...)
-		assert.Equal(t, tc.code, code, "%s: %s", tc.script, stderr)
-	}
-}
-
-func TestDockerOrphansAreReaped(t *testing.T) {
-	t.Parallel()
-	c := docker.start(t, withInit(append([]string{image}, orphanMaker...)...)...)
-	releaseOrphans(t, c)
-	c.stop(30)
-	assert.Equal(t, 143, c.exitCode())
 }
 
 // PIDONE_STOP_TIMEOUT works under the name docker-init too: a child that
@@ -164,14 +282,6 @@ func TestDockerWaitAll(t *testing.T) {
 		assert.Equal(t, 5, c.exitCode())
 		assert.False(t, hasLine(c.logs(), "background finished"), c.logs())
 	})
-}
-
-// waitForProcess waits until a process named name runs in the container,
-// so that a stop signal finds the command started.
-func waitForProcess(t *testing.T, c *container, name string) {
-	t.Helper()
-	require.Eventually(t, func() bool { return count(c.processes(), name) > 0 }, patience, poll,
-		"no %s in %v", name, c.processes())
 }
 
 // killSignals lists the signals the daemon has sent the container so far,

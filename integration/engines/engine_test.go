@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -27,6 +28,84 @@ type engine struct {
 	// skips the engine's tests, the second fails them.
 	unavailable string
 	broken      string
+	// withInit puts the engine's init, pidone, in front of a run's
+	// flags, image and command.
+	withInit func(args ...string) []string
+	// initArgv0 is the path the engine runs its init as, and initVersion
+	// what the tool of that name says to --version.
+	initArgv0, initVersion string
+}
+
+// inBoth runs a test in each engine, with its init.
+func inBoth(t *testing.T, test func(t *testing.T, e *engine)) {
+	for _, e := range []*engine{docker, podman} {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			test(t, e)
+		})
+	}
+}
+
+// The control: the init the engine starts is this pidone, under the name
+// the engine gives it, and it answers as the tool of that name would.
+func TestInitIsPidone(t *testing.T) {
+	inBoth(t, func(t *testing.T, e *engine) {
+		argv0, versionLine := initOf(t, e, e.withInit())
+		assert.Equal(t, e.initArgv0, argv0)
+		assert.Equal(t, e.initVersion+" ("+version+")", versionLine)
+	})
+}
+
+// initOf runs `sh` in a container with the given init flags and returns
+// PID 1's argv[0], having checked that sh is its command, and what PID 1's
+// file says to --version.
+func initOf(t *testing.T, e *engine, initFlags []string) (argv0, versionLine string) {
+	t.Helper()
+	stdout, stderr, code := e.run(t, append(initFlags, image, "sh", "-c",
+		`tr '\0' ' ' </proc/1/cmdline; echo; "$(tr '\0' '\n' </proc/1/cmdline | head -n 1)" --version`)...)
+	require.Zero(t, code, stderr)
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	require.Len(t, lines, 2, stdout)
+	argv0, rest, _ := strings.Cut(lines[0], " ")
+	assert.True(t, strings.HasPrefix(rest, "-- sh -c "), "PID 1 runs the command: %s", lines[0])
+	return argv0, lines[1]
+}
+
+// docker stop or podman stop on `sleep 10000` ends with the SIGTERM
+// pidone passes on (143), not with the engine's SIGKILL after the
+// timeout (137).
+func TestStopEndsSleepWith143(t *testing.T) {
+	inBoth(t, func(t *testing.T, e *engine) {
+		c := e.start(t, e.withInit(image, "sleep", "10000")...)
+		waitForProcess(t, c, "sleep")
+		c.stop(30)
+		assert.Equal(t, 143, c.exitCode())
+	})
+}
+
+func TestExitCodesPassThrough(t *testing.T) {
+	inBoth(t, func(t *testing.T, e *engine) {
+		for _, tc := range []struct {
+			script string
+			code   int
+		}{
+			{"exit 3", 3},
+			{"kill -9 $$", 137},
+			{"exit 0", 0},
+		} {
+			_, stderr, code := e.run(t, e.withInit(image, "sh", "-c", tc.script)...)
+			assert.Equal(t, tc.code, code, "%s: %s", tc.script, stderr)
+		}
+	})
+}
+
+func TestOrphansAreReaped(t *testing.T) {
+	inBoth(t, func(t *testing.T, e *engine) {
+		c := e.start(t, e.withInit(append([]string{image}, orphanMaker...)...)...)
+		releaseOrphans(t, c)
+		c.stop(30)
+		assert.Equal(t, 143, c.exitCode())
+	})
 }
 
 // need skips a test whose engine cannot run here, and fails one whose
@@ -185,6 +264,14 @@ func parseStat(out string) map[string]string {
 		procs[strings.TrimSpace(line[:open])] = line[open+1:end] + " " + line[end+2:end+3]
 	}
 	return procs
+}
+
+// waitForProcess waits until a process named name runs in the container,
+// so that a stop signal finds the command started.
+func waitForProcess(t *testing.T, c *container, name string) {
+	t.Helper()
+	require.Eventually(t, func() bool { return count(c.processes(), name) > 0 }, patience, poll,
+		"no %s in %v", name, c.processes())
 }
 
 // count is how many processes are named name (any state), and zombies how

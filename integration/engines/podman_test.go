@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // Podman's state for the suite, as testdata/containers.conf and
@@ -22,7 +21,8 @@ const (
 	podmanInitPath = podmanLib + "/bin/pidone"
 )
 
-var podman = &engine{name: "podman", argv: []string{"podman"}}
+var podman = &engine{name: "podman", argv: []string{"podman"}, withInit: withInitPath,
+	initArgv0: "/run/podman-init", initVersion: "tini version 0.1.7_catatonit"}
 
 // startPodman points podman at the suite's configuration and store and
 // builds the image there; it returns what removes them again.
@@ -77,56 +77,13 @@ func withInitPath(args ...string) []string {
 	return append([]string{"--init", "--init-path", pidone}, args...)
 }
 
-// The control: the init of `podman run --init` is this pidone, given on
-// the command line or by containers.conf's init_path, and it answers as
-// catatonit would.
-func TestPodmanInitIsPidone(t *testing.T) {
+// containers.conf's init_path gives `podman run --init` the same pidone
+// as --init-path does.
+func TestPodmanInitPathFromContainersConf(t *testing.T) {
 	t.Parallel()
-	script := `tr '\0' ' ' </proc/1/cmdline; echo; /run/podman-init --version`
-	for name, flags := range map[string][]string{
-		"--init-path":                 withInitPath(),
-		"containers.conf's init_path": {"--init"},
-	} {
-		t.Run(name, func(t *testing.T) {
-			stdout, stderr, code := podman.run(t, append(flags, image, "sh", "-c", script)...)
-			require.Zero(t, code, stderr)
-			lines := strings.Split(strings.TrimSpace(stdout), "\n")
-			require.Len(t, lines, 2, stdout)
-			assert.True(t, strings.HasPrefix(lines[0], "/run/podman-init -- sh -c "), lines[0])
-			assert.Equal(t, "tini version 0.1.7_catatonit ("+version+")", lines[1])
-		})
-	}
-}
-
-func TestPodmanStopEndsSleepWith143(t *testing.T) {
-	t.Parallel()
-	c := podman.start(t, withInitPath(image, "sleep", "10000")...)
-	waitForProcess(t, c, "sleep")
-	c.stop(30)
-	assert.Equal(t, 143, c.exitCode())
-}
-
-func TestPodmanExitCodesPassThrough(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		script string
-		code   int
-	}{
-		{"exit 3", 3},
-		{"kill -9 $$", 137},
-		{"exit 0", 0},
-	} {
-		_, stderr, code := podman.run(t, withInitPath(image, "sh", "-c", tc.script)...)
-		assert.Equal(t, tc.code, code, "%s: %s", tc.script, stderr)
-	}
-}
-
-func TestPodmanOrphansAreReaped(t *testing.T) {
-	t.Parallel()
-	c := podman.start(t, withInitPath(append([]string{image}, orphanMaker...)...)...)
-	releaseOrphans(t, c)
-	c.stop(30)
-	assert.Equal(t, 143, c.exitCode())
+	argv0, versionLine := initOf(t, podman, []string{"--init"})
+	assert.Equal(t, podman.initArgv0, argv0)
+	assert.Equal(t, podman.initVersion+" ("+version+")", versionLine)
 }
 
 // A pod whose infra container is pidone in pause mode, holding a PID

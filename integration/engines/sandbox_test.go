@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
@@ -193,4 +194,161 @@ func output(t *testing.T, argv ...string) string {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	require.NoError(t, cmd.Run(), "%v: %s", argv, stderr.String())
 	return stdout.String()
+}
+
+// pidone as a pod's pause, PID 1 of a PID namespace the pod's containers
+// share: it needs no command, reaps the orphans that processes joining the
+// namespace leave, and exits 0 on SIGTERM (a pod's stop) or SIGINT.
+func TestPauseHoldsASharedPIDNamespace(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		argv func(t *testing.T) []string
+		stop syscall.Signal
+	}{
+		{"pause, stopped by SIGTERM", func(t *testing.T) []string { return []string{installedAs(t, "pause")} }, syscall.SIGTERM},
+		{"pause, stopped by SIGINT", func(t *testing.T) []string { return []string{installedAs(t, "pause")} }, syscall.SIGINT},
+		{"pidone -P, stopped by SIGTERM", func(t *testing.T) []string { return []string{pidone, "-P"} }, syscall.SIGTERM},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := newSandbox(t, nil, tc.argv(t)...)
+			g := newGate(t)
+			// A container's process leaves orphans behind: each subshell
+			// ends at once, and its cat, waiting at the gate, is PID 1's.
+			s.enter(`i=0; while [ $i -lt `+strconv.Itoa(orphans)+` ]; do (cat "$1" >/dev/null &); i=$((i+1)); done`, g.path)
+			require.Eventually(t, func() bool { return count(s.children(), "cat") == orphans }, patience, poll,
+				"not every orphan became PID 1's: %v", s.children())
+			g.open(t, orphans)
+			require.Eventually(t, func() bool { return len(s.children()) == 0 }, patience, poll,
+				"PID 1 left children, zombies among them: %v", s.children())
+			s.signal(tc.stop)
+			assert.Equal(t, 0, s.exitCode(), s.unshare.Stderr())
+		})
+	}
+}
+
+// pause -v prints pause's version and pidone's.
+func TestPauseVersion(t *testing.T) {
+	t.Parallel()
+	out := output(t, installedAs(t, "pause"), "-v")
+	assert.True(t, strings.HasSuffix(strings.TrimSpace(out), "("+version+")"), out)
+	assert.True(t, strings.HasPrefix(out, "pause"), out)
+}
+
+// waitAll is pidone as PID 1 of a namespace, supervising a main child that
+// leaves a background process waiting at the rest gate, then waits at the
+// main gate and exits 5. The background process writes the done file when
+// it ends on its own.
+type waitAll struct {
+	*sandbox
+	main, rest *gate
+	done       string
+	mainPid    int
+}
+
+// startWaitAll starts initPath (pidone under some name) with its flags and
+// env, and waits until both processes wait at their gates.
+func startWaitAll(t *testing.T, initPath string, env []string, flags ...string) *waitAll {
+	t.Helper()
+	w := &waitAll{main: newGate(t), rest: newGate(t), done: filepath.Join(t.TempDir(), "done")}
+	argv := append(append([]string{initPath}, flags...), "--", "/bin/sh", "-c",
+		`(cat "$1" >/dev/null; echo finished >"$2") & cat "$3" >/dev/null; exit 5`,
+		"sh", w.rest.path, w.done, w.main.path)
+	w.sandbox = newSandbox(t, env, argv...)
+	require.Eventually(t, func() bool {
+		for pid, p := range w.children() {
+			if p == "sh S" && count(w.descendants(pid), "cat") == 2 {
+				w.mainPid, _ = strconv.Atoi(pid)
+				return true
+			}
+		}
+		return false
+	}, patience, poll, "the main child and its background process never waited: %v", w.children())
+	return w
+}
+
+// descendants lists the children of pid and theirs, each "name state".
+func (w *waitAll) descendants(pid string) map[string]string {
+	n, _ := strconv.Atoi(pid)
+	procs := map[string]string{}
+	for p, state := range pt.ProcessTree(n) {
+		if p != n {
+			if st := pt.Status(p); st != nil {
+				procs[strconv.Itoa(p)] = st["Name"] + " " + state
+			}
+		}
+	}
+	return procs
+}
+
+// endMain lets the main child exit, and waits until pidone has reaped it.
+func (w *waitAll) endMain(t *testing.T) {
+	t.Helper()
+	w.main.open(t, 1)
+	require.Eventually(t, func() bool { return pt.Status(w.mainPid) == nil }, patience, poll,
+		"the main child %d was never reaped", w.mainPid)
+}
+
+func (w *waitAll) finishedOnItsOwn() bool {
+	_, err := os.Stat(w.done)
+	return err == nil
+}
+
+func TestWaitAll(t *testing.T) {
+	t.Parallel()
+	t.Run("pidone exits after the last process, with the main child's code", func(t *testing.T) {
+		t.Parallel()
+		w := startWaitAll(t, pidone, nil, "--wait-all")
+		w.endMain(t)
+		assert.False(t, w.unshare.Exited(), "pidone waits for the rest")
+		w.rest.open(t, 1)
+		assert.Equal(t, 5, w.exitCode(), w.unshare.Stderr())
+		assert.True(t, w.finishedOnItsOwn(), "the background process ended on its own")
+	})
+	t.Run("PIDONE_WAIT_ALL under docker-init's name", func(t *testing.T) {
+		t.Parallel()
+		w := startWaitAll(t, installedAs(t, "docker-init"), []string{"PIDONE_WAIT_ALL=1"})
+		w.endMain(t)
+		assert.False(t, w.unshare.Exited(), "docker-init waits for the rest")
+		w.rest.open(t, 1)
+		assert.Equal(t, 5, w.exitCode(), w.unshare.Stderr())
+		assert.True(t, w.finishedOnItsOwn())
+	})
+	t.Run("a SIGTERM during the wait drains the rest", func(t *testing.T) {
+		t.Parallel()
+		w := startWaitAll(t, pidone, nil, "--wait-all")
+		w.endMain(t)
+		w.signal(syscall.SIGTERM)
+		assert.Equal(t, 5, w.exitCode(), w.unshare.Stderr())
+		assert.False(t, w.finishedOnItsOwn(), "the drain ended the background process")
+	})
+	t.Run("without it the rest is drained when the main child exits", func(t *testing.T) {
+		t.Parallel()
+		w := startWaitAll(t, pidone, nil)
+		w.main.open(t, 1)
+		assert.Equal(t, 5, w.exitCode(), w.unshare.Stderr())
+		assert.False(t, w.finishedOnItsOwn())
+	})
+}
+
+// Under dumb-init's name the child starts with signals 1 to 31 at their
+// default action, as dumb-init, which catches them all, leaves them;
+// under pidone's own name it keeps what its caller ignored. The caller
+// here ignores SIGHUP and SIGINT, as nohup and a shell's background job do.
+func TestDumbInitChildGetsDefaultDispositions(t *testing.T) {
+	t.Parallel()
+	ignored := func(t *testing.T, init string) []int {
+		out := output(t, "/bin/sh", "-c", `trap "" HUP INT; exec "$0" -- grep SigIgn /proc/self/status`, init)
+		mask, ok := strings.CutPrefix(strings.TrimSpace(out), "SigIgn:")
+		require.True(t, ok, out)
+		return pt.SignalSet(strings.TrimSpace(mask))
+	}
+	t.Run("dumb-init", func(t *testing.T) {
+		assert.NotContains(t, ignored(t, installedAs(t, "dumb-init")), 1, "SIGHUP")
+		assert.NotContains(t, ignored(t, installedAs(t, "dumb-init")), 2, "SIGINT")
+	})
+	t.Run("pidone", func(t *testing.T) {
+		assert.Subset(t, ignored(t, pidone), []int{1, 2})
+	})
 }
