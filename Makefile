@@ -31,6 +31,11 @@ export GOEXPERIMENT GOFLAGS
 REPORT  := $(abspath scripts/testreport.sh)
 GOTEST   = GO=$(GO) $(REPORT) gotest
 CHECK    = GO=$(GO) $(REPORT) run
+# pidone's init package sets GOMAXPROCS to 1 as it loads (init/intake.go),
+# and go test takes its default -parallel from GOMAXPROCS, so the test
+# binaries that link it would run their parallel tests one at a time. Those
+# tests wait on timers and children, not on the CPU.
+TEST_PARALLEL := -parallel 4
 TEST_PARTS := lint unit next-go torture-quick compat integration engines release-test qemu-test examples-test install-test
 
 # The newest Go the module proxy serves; next-go runs the tests on it too.
@@ -66,16 +71,16 @@ test: setup $(REPORT)
 ## check: the quick loop before a commit: lint and the unit tests in short
 ## mode, where the few tests that wait out seconds-long timers skip (make test runs them)
 check: lint $(REPORT)
-	@$(GOTEST) check -short -count=1 ./...
+	@$(GOTEST) check -short -count=1 $(TEST_PARALLEL) ./...
 
 ## unit: the Go tests, including the ones that run pidone as PID 1 of a new PID namespace
 unit: $(REPORT)
-	@$(GOTEST) unit -count=1 ./...
+	@$(GOTEST) unit -count=1 $(TEST_PARALLEL) ./...
 
 ## next-go: the unit and process tests again on the newest Go ($(NEXT_GO)),
 ## which the go command fetches from the module proxy the first time
 next-go: $(REPORT)
-	@GOTOOLCHAIN=$(NEXT_GO) $(GOTEST) next-go -count=1 ./init/ ./reaper/ ./signals/ ./cmd/pidone/
+	@GOTOOLCHAIN=$(NEXT_GO) $(GOTEST) next-go -count=1 $(TEST_PARALLEL) ./init/ ./reaper/ ./signals/ ./cmd/pidone/
 
 ## compat: dumb-init's and tini's own test suites, fetched once from Debian's
 ## source packages into the cache, run against bin/pidone under their names;

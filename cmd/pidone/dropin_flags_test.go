@@ -79,6 +79,7 @@ func TestDropInTiniWarnsOnReaping(t *testing.T) {
 		{"without -w it does not", []string{"-s"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			sameAsAnchor(t, "tini", tc.want, func(t *testing.T, bin string) bool {
 				argv := append(append([]string{bin}, tc.args...), "--", pt.SigChild(t), "-orphans", "1", "-orphan-cmd", "exec sleep 1", "-exit-on", "TERM=0")
 				p := pt.Start(t, pt.Options{}, argv...)

@@ -169,6 +169,7 @@ func TestAStopSignalInTheFirstInstantIsCaughtNotTheRuntimesDefault(t *testing.T)
 	if testing.Short() {
 		t.Skip("short mode: strace holds pidone at a system call for 10 s")
 	}
+	t.Parallel() // the 10 s hold is idle time
 	// Until pidone asks for SIGTERM, the Go runtime's default applies: exit
 	// 2, or death. pidone asks for the stop signals while its packages are
 	// initialised, before main, whose first system call is getpid. strace

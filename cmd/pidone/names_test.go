@@ -37,20 +37,24 @@ func TestEveryInstalledNameInAnInitSlot(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode: every name waits out its stop timeout and its grace period")
 	}
+	// The cases run side by side: most wait out a timer or a sleep.
 	child := pt.SigChild(t)
 	for _, row := range installedAs {
 		bin := installedUnder(t, row.name)
 		if row.personality == &pausePersonality {
 			t.Run(row.name+": pauses without a command, reaps, exits 0 on SIGTERM", func(t *testing.T) {
+				t.Parallel()
 				pauses(t, bin)
 			})
 			continue
 		}
 		t.Run(row.name+": exits with the child's code", func(t *testing.T) {
+			t.Parallel()
 			p := pt.Start(t, pt.Options{PID1: true}, bin, "--", "sh", "-c", "exit 3")
 			assert.Equal(t, 3, p.Wait())
 		})
 		t.Run(row.name+": PIDONE_STOP_TIMEOUT kills a child that ignores SIGTERM", func(t *testing.T) {
+			t.Parallel()
 			p := pt.Start(t, pt.Options{PID1: true, Env: []string{"PIDONE_STOP_TIMEOUT=1s"}}, bin, "--", child)
 			p.WaitForLine("ready")
 			p.Signal(syscall.SIGTERM)
@@ -58,6 +62,7 @@ func TestEveryInstalledNameInAnInitSlot(t *testing.T) {
 			assert.Equal(t, 128+int(syscall.SIGKILL), p.Wait())
 		})
 		t.Run(row.name+": PIDONE_WAIT_ALL waits for what the child left running", func(t *testing.T) {
+			t.Parallel()
 			done := filepath.Join(t.TempDir(), "done")
 			p := pt.Start(t, pt.Options{PID1: true, Env: []string{"PIDONE_WAIT_ALL=1", "DONE=" + done}},
 				bin, "--", "sh", "-c", `(sleep 1; echo finished >"$DONE") & exit 3`)
@@ -67,11 +72,13 @@ func TestEveryInstalledNameInAnInitSlot(t *testing.T) {
 			assert.Equal(t, "finished\n", string(out))
 		})
 		t.Run(row.name+": the child's variables are its own", func(t *testing.T) {
+			t.Parallel()
 			p := pt.Start(t, pt.Options{Env: []string{"PIDONE_GRACE=3s", "KEEP=1"}}, bin, "--", "sh", "-c", `echo "${PIDONE_GRACE-unset} ${KEEP-unset}"`)
 			require.Equal(t, 0, p.Wait())
 			assert.Equal(t, []string{"unset 1"}, p.Stdout(), "PIDONE_* are pidone's, the rest the child's")
 		})
 		t.Run(row.name+": hands socket-activated descriptors on with LISTEN_PID naming the child", func(t *testing.T) {
+			t.Parallel()
 			p := pt.Start(t, pt.Options{}, "/bin/sh", "-c", `exec 3</dev/null; LISTEN_FDS=1 LISTEN_PID=$$ exec "$1" -- sh -c '
 				[ "$LISTEN_PID" = $$ ] && [ -e /proc/$$/fd/3 ] && echo own || echo other'`, "sh", bin)
 			require.Equal(t, 0, p.Wait(), "stderr: %s", p.Stderr())
@@ -79,6 +86,7 @@ func TestEveryInstalledNameInAnInitSlot(t *testing.T) {
 		})
 	}
 	t.Run("pidone -P pauses as catatonit -P does", func(t *testing.T) {
+		t.Parallel()
 		pauses(t, installedUnder(t, "pidone"), "-P")
 	})
 }
