@@ -29,9 +29,11 @@ const (
 
 // releases is what every test of a release looks at, built once for the
 // whole run: the same commit built twice, in two places, each with a build
-// cache of its own.
+// cache of its own: the first with the caller's, as make release builds on
+// a maintainer's machine, the second with an empty one.
 type releases struct {
 	first, second string // the two dist directories
+	cache         string // the caller's build cache
 	keys          keys
 	tools         string // nfpm, cyclonedx-gomod and ociindex
 	tmp           string
@@ -92,14 +94,19 @@ func buildTwice(tmp string) (*releases, error) {
 	if out, err := tools.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("build the release tools: %v: %s", err, out)
 	}
-	if r.first, err = r.build(src, filepath.Join(tmp, "cache-a"), testVersion); err != nil {
+	cache, err := exec.Command(goCommand(), "env", "GOCACHE").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go env GOCACHE: %v", err)
+	}
+	r.cache = strings.TrimSpace(string(cache))
+	if r.first, err = r.build(src, r.cache, testVersion); err != nil {
 		return nil, err
 	}
 	other, err := exportHEAD(filepath.Join(tmp, "elsewhere", "b"))
 	if err != nil {
 		return nil, err
 	}
-	if r.second, err = r.build(other, filepath.Join(tmp, "cache-b"), testVersion); err != nil {
+	if r.second, err = r.build(other, filepath.Join(tmp, "cache-empty"), testVersion); err != nil {
 		return nil, err
 	}
 	return r, nil

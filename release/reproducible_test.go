@@ -17,8 +17,9 @@ import (
 )
 
 // Two builds from two checkouts at different paths (-trimpath must hide
-// where the source was), each with a cold build cache of its own (so the
-// second cannot just copy the first's output).
+// where the source was), each with a build cache of its own (so the second
+// cannot just copy the first's output): the caller's, and an empty one, so
+// that a build from scratch gives the bytes a maintainer's build gives.
 func TestTwoBuildsOfOneCommitAreByteIdentical(t *testing.T) {
 	r := built(t)
 	names := filesUnder(t, r.first)
@@ -37,7 +38,7 @@ func TestTwoBuildsOfOneCommitAreByteIdentical(t *testing.T) {
 	t.Run("negative control: another version gives other bytes and another index", func(t *testing.T) {
 		src, err := exportHEAD(filepath.Join(r.tmp, "c"))
 		require.NoError(t, err)
-		other, err := r.build(src, filepath.Join(r.tmp, "cache-a"), otherVersion)
+		other, err := r.build(src, r.cache, otherVersion)
 		require.NoError(t, err)
 		for _, p := range platforms {
 			a, err := os.ReadFile(p.binary(r.first))
