@@ -62,11 +62,12 @@ type processTable map[string]string
 // processes reads the container's process table from inside it.
 func (c *container) processes() processTable {
 	c.t.Helper()
-	// A shell loop with the read builtin: no cat of our own in the table. A
-	// process that ends between the glob and its read is simply not listed;
-	// when it was the last one, the loop's status is that failed read's, so
-	// the loop ends in true.
-	out := c.exec("sh", "-c", `for f in /proc/[0-9]*/stat; do read -r l < $f && echo "$l"; done 2>/dev/null; true`)
+	// One grep over every stat file: it lists itself, but no cat of its own,
+	// and it is no zombie; busybox's read builtin, one byte a system call,
+	// would take seconds over the orphans' hundreds of files. A process that
+	// ends between the glob and the read is simply not listed, and grep's
+	// status for that is no failure of the listing.
+	out := c.exec("sh", "-c", `grep -h "" /proc/[0-9]*/stat 2>/dev/null; true`)
 	procs := processTable{}
 	for _, line := range strings.Split(out, "\n") {
 		open, end := strings.IndexByte(line, '('), strings.LastIndexByte(line, ')')
