@@ -160,6 +160,9 @@ func newIntake() *intake {
 // listen asks for sigs: from here on each of them is caught and comes in
 // on the channel, rather than acted on by the runtime's default.
 func (in *intake) listen(sigs []syscall.Signal) {
+	if len(sigs) == 0 {
+		return // to signal.Notify, no signal at all means every signal
+	}
 	for _, sig := range sigs {
 		in.listened.add(sig)
 	}

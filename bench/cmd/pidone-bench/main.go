@@ -28,6 +28,8 @@ type config struct {
 	signals      int           // round trips per init per round in metric 6
 	cpu          int           // the CPU the signal round trip is pinned to
 	dockerRounds int
+	windowRuns   int           // start-up window runs per init per round in metric 8
+	windowMax    time.Duration // the latest SIGTERM of metric 8
 	out          string // where RESULTS.md and results.svg go
 }
 
@@ -48,8 +50,10 @@ func main() {
 	flag.IntVar(&c.signals, "signals", 10000, "signal round trips per init in each round")
 	flag.IntVar(&c.cpu, "cpu", 1, "CPU the signal round trip is pinned to")
 	flag.IntVar(&c.dockerRounds, "docker-rounds", 3, "docker stop runs per init")
+	flag.IntVar(&c.windowRuns, "window-runs", 40, "start-up window runs per init in each round")
+	flag.DurationVar(&c.windowMax, "window", 10*time.Millisecond, "SIGTERM of the start-up window comes at most this long after the start")
 	flag.StringVar(&c.out, "out", "bench", "directory for RESULTS.md and results.svg")
-	only := flag.String("only", "", "measure only the metric with this name (size, start, memory, idle, reaping, signals, docker)")
+	only := flag.String("only", "", "measure only the metric with this name (size, start, memory, idle, reaping, signals, docker, window)")
 	flag.Parse()
 
 	inits := []pid1.Init{
@@ -90,6 +94,7 @@ func main() {
 		{"reaping", measureReaping},
 		{"signals", measureSignals},
 		{"docker", measureDockerStop},
+		{"window", measureStartupWindow},
 	} {
 		if *only != "" && m.name != *only {
 			continue

@@ -13,13 +13,14 @@ import (
 	"github.com/pidone/pidone/bench/internal/pid1"
 )
 
-// The lost-wakeup loop of issue 15: an idle init whose child keeps every
+// The lost-wakeup loop: an idle init whose child keeps every
 // CPU busy, then one event, and the init must act on it. Each run is one
 // of three: a SIGTERM to the init (forwarded, it ends the child, so the
 // init exits 143), the child's exit (0), or both at once (either).
 //
 // The load runs in the child's session, as an application's would, and
-// not in the harness: that is what exposed issue 15. Where the kernel
+// not in the harness: that is what exposed the lost wakeups pidone was
+// suspected of while it read the runtime's queue itself. Where the kernel
 // groups processes by session for scheduling (kernel.sched_autogroup_
 // enabled, on by default, for processes outside any cpu cgroup), an init
 // that starts its child in a new session sits in a group of its own,
