@@ -30,7 +30,7 @@ type config struct {
 	dockerRounds int
 	windowRuns   int           // start-up window runs per init per round in metric 8
 	windowMax    time.Duration // the latest SIGTERM of metric 8
-	out          string // where RESULTS.md and results.svg go
+	out          string        // where RESULTS.md and results.svg go
 }
 
 // reference is the init every figure is divided by.
