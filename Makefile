@@ -37,6 +37,11 @@ CHECK    = GO=$(GO) $(REPORT) run
 # tests wait on timers and children, not on the CPU.
 TEST_PARALLEL := -parallel 4
 TEST_PARTS := lint unit next-go torture-quick compat integration engines release-test qemu-test examples-test install-test
+# release-test is mostly compiling, a build from an empty cache above all.
+# Started first and at the lowest CPU priority, it takes what the parts
+# that wait on timers, containers and the suites' own timeouts leave idle;
+# they are as quick to get a CPU as when it does not run.
+TEST_BESIDE := release-test
 
 # The newest Go the module proxy serves; next-go runs the tests on it too.
 NEXT_GO := go1.27.3
@@ -59,11 +64,23 @@ setup:
 ## release, qemu, examples and install checks.
 ## Every part runs even when one fails; gotestsum's summary over them all
 ## lists each failure and each skip with its reason, and ends in one line.
+## The parts in TEST_BESIDE run beside the others, niced, their output shown
+## once they end.
 test: setup $(REPORT)
-	@run=$$(mktemp -d /tmp/pidone-test.XXXXXX); n=10; \
-	for part in $(TEST_PARTS); do \
-		echo "== $$part"; n=$$((n + 1)); export PIDONE_TEST_EVENTS=$$run/$$n-$$part.json; \
-		$(MAKE) --no-print-directory $$part || $(REPORT) failed $$part $$?; \
+	@run=$$(mktemp -d /tmp/pidone-test.XXXXXX); beside=; \
+	for lane in beside in-turn; do \
+		n=10; for part in $(TEST_PARTS); do \
+			n=$$((n + 1)); export PIDONE_TEST_EVENTS=$$run/$$n-$$part.json; \
+			case "$$lane: $(TEST_BESIDE) " in \
+			beside:*" $$part "*) { nice -n 19 $(MAKE) --no-print-directory $$part || $(REPORT) failed $$part $$?; } \
+				>$$run/$$part.out 2>&1 & beside="$$beside $$!:$$part";; \
+			in-turn:*" $$part "*|beside:*) ;; \
+			*) echo "== $$part"; $(MAKE) --no-print-directory $$part || $(REPORT) failed $$part $$?;; \
+			esac; \
+		done; \
+	done; \
+	for job in $$beside; do \
+		wait $${job%%:*}; echo "== $${job#*:} (beside the others)"; cat $$run/$${job#*:}.out; \
 	done; \
 	echo "== summary (JUnit: bin/test-results.xml)"; \
 	$(REPORT) summary $$run/*.json; status=$$?; rm -rf $$run; exit $$status
