@@ -59,7 +59,7 @@ import (
 // receives from and acts on: per signal, the runtime's handler wakes
 // os/signal's goroutine, whose send wakes the supervisor, which calls
 // kill(2). No goroutine sits between them, and nothing is allocated on the
-// way (intake_test.go counts).
+// way (steadystate_test.go counts).
 //
 // os/signal hands a signal to the channel without blocking, and drops it
 // when the channel is full, so what keeps the channel from filling is the
@@ -75,7 +75,13 @@ import (
 //     the meantime waits in the runtime's own queue, where a signal that
 //     is already pending is merged with itself, as the kernel merges it.
 //     So one turn of os/signal's goroutine sends each signal about once.
-//   - The channel has room for every signal four times over.
+//     The exception is a system call of the supervisor's (a kill, a
+//     wait4) that the kernel holds for longer than the runtime waits
+//     before it hands the processor on (tens of microseconds): then
+//     os/signal's goroutine can take more than one turn meanwhile.
+//   - The channel has room for every signal four times over, so it takes
+//     a storm of several signals and a supervisor held for several turns
+//     at once to fill it.
 //
 // And should the channel ever be found full, a SIGCHLD counts as pending:
 // a reap costs one wait4 when nothing has ended, and a lost SIGCHLD is the
