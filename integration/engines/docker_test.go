@@ -197,6 +197,22 @@ func TestDockerStopTimeoutUnderDockerInit(t *testing.T) {
 	assert.Contains(t, c.logs(), "[tini] ", "pidone said why, in one line under tini's name")
 }
 
+// A pids limit with no room for pidone's threads and the command is one
+// line naming the limit and exit 1 (docs/behaviour.md), not the runtime's
+// stack trace. At 3 the runtime fails to start a thread before any of
+// pidone's code runs, and at 4 now and then, which the same page
+// documents.
+func TestDockerPidsLimitTooTight(t *testing.T) {
+	t.Parallel()
+	for _, limit := range []string{"6", "9"} {
+		_, stderr, code := docker.run(t, withInit("--pids-limit", limit, image, "true")...)
+		assert.Equal(t, 1, code, stderr)
+		assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line: %s", stderr)
+		assert.Contains(t, stderr, "pids limit of "+limit+" ")
+		assert.NotContains(t, stderr, "goroutine")
+	}
+}
+
 // Under a pids limit with room for pidone's threads and the command, the
 // command runs as without a limit.
 func TestDockerPidsLimitWithRoom(t *testing.T) {
