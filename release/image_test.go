@@ -201,7 +201,12 @@ func TestImageLoadsIntoDockerAndServesCopyFrom(t *testing.T) {
 	const image, app = "pidone-oci:test", "pidone-oci-app:test"
 	t.Cleanup(func() { _ = exec.Command("docker", "rmi", "-f", app, image).Run() })
 
-	run(t, "skopeo", "copy", "--quiet", "oci-archive:"+filepath.Join(r.first, "pidone-"+testVersion+".oci.tar"), "docker-daemon:"+image)
+	// skopeo run as root keeps a blob cache in /var/lib/containers, which
+	// the test must not leave on the host: it runs in a mount namespace of
+	// its own, with an empty /var/lib (it talks to the engine over the
+	// socket in /run).
+	run(t, "unshare", "--mount", "--propagation", "private", "sh", "-c", `mount -t tmpfs tmpfs /var/lib && exec "$@"`, "sh",
+		"skopeo", "copy", "--quiet", "oci-archive:"+filepath.Join(r.first, "pidone-"+testVersion+".oci.tar"), "docker-daemon:"+image)
 	platform := strings.TrimSpace(run(t, "docker", "image", "inspect", "--format", "{{.Os}}/{{.Architecture}}", image))
 	assert.Equal(t, "linux/"+runtime.GOARCH, platform, "skopeo loads the host's platform")
 	entrypoint := strings.TrimSpace(run(t, "docker", "image", "inspect", "--format", "{{json .Config.Entrypoint}}", image))
