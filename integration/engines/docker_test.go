@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	pt "github.com/pidone/pidone/integration/proctest"
 )
 
 // The suite's own Docker daemon, beside the host's: every path below is
@@ -145,23 +147,13 @@ func stopDockerd(pid int) {
 	}
 	syscall.Kill(pid, syscall.SIGTERM)
 	deadline := time.Now().Add(time.Minute)
-	for syscall.Kill(pid, 0) == nil && !isZombie(pid) {
+	for pt.Alive(pid) {
 		if time.Now().After(deadline) {
 			syscall.Kill(pid, syscall.SIGKILL)
 			return
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-func isZombie(pid int) bool {
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	s := string(stat)
-	end := strings.LastIndexByte(s, ')')
-	return end > 0 && end+2 < len(s) && s[end+2] == 'Z'
 }
 
 // lastLogLine is the last error or fatal line of dockerd's log, or its
