@@ -86,8 +86,9 @@ test: setup $(REPORT)
 	$(REPORT) summary $$run/*.json; status=$$?; rm -rf $$run; exit $$status
 
 ## check: the quick loop before a commit: lint and the unit tests in short
-## mode, where the few tests that wait out seconds-long timers skip (make test runs them)
-check: lint $(REPORT)
+## mode, where the few tests that wait out seconds-long timers skip (make test runs them);
+## setup first, for the differential tests' anchors
+check: setup lint $(REPORT)
 	@$(GOTEST) check -short -count=1 $(TEST_PARALLEL) ./...
 
 ## unit: the Go tests, including the ones that run pidone as PID 1 of a new PID namespace
