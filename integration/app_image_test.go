@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	pt "github.com/pidone/pidone/integration/proctest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -23,7 +24,7 @@ func TestAppImageBuiltWithCopyFromRunsAndStops(t *testing.T) {
 	c.waitForLog("app ready")
 	c.stop(30)
 	assert.Equal(t, 0, c.exitCode(), "the app's SIGTERM trap decided the code")
-	assert.True(t, hasLine(c.logs(), "app stopping"), c.logs())
+	assert.True(t, pt.HasLine(c.logs(), "app stopping"), c.logs())
 }
 
 // The release image holds pidone and its license, and nothing else.

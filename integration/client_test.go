@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pidone/pidone/integration/proctest"
+	pt "github.com/pidone/pidone/integration/proctest"
 )
 
 // client is an attached `docker run`, as a user types it in a shell: the
@@ -65,7 +66,7 @@ func runClient(t *testing.T, flags []string, connect func(*exec.Cmd, *proctest.O
 // it, holds line.
 func (c *client) waitForOutput(line string) {
 	c.t.Helper()
-	require.Eventually(c.t, func() bool { return hasLine(c.output.String(), line) }, patience, poll,
+	require.Eventually(c.t, func() bool { return pt.HasLine(c.output.String(), line) }, patience, poll,
 		"client never showed %q; it showed:\n%s", line, c.output.String())
 }
 

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	pt "github.com/pidone/pidone/integration/proctest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -132,17 +133,8 @@ func (c *container) logs() string {
 // waitForLog waits until the container has written line.
 func (c *container) waitForLog(line string) {
 	c.t.Helper()
-	require.Eventually(c.t, func() bool { return hasLine(c.logs(), line) }, patience, poll,
+	require.Eventually(c.t, func() bool { return pt.HasLine(c.logs(), line) }, patience, poll,
 		"container %s never wrote %q; it wrote:\n%s", c.name, line, c.logs())
-}
-
-func hasLine(output, line string) bool {
-	for _, l := range strings.Split(output, "\n") {
-		if strings.TrimRight(l, "\r") == line {
-			return true
-		}
-	}
-	return false
 }
 
 // state is the engine's view of the container: running, exited, ...

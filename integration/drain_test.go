@@ -5,6 +5,7 @@ package integration
 import (
 	"testing"
 
+	pt "github.com/pidone/pidone/integration/proctest"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -18,15 +19,15 @@ func TestDrainEndsAnEscapedDaemon(t *testing.T) {
 		t.Parallel()
 		c := start(t, withPidone("-v", "--grace", "2s", "--", "sh", "-c", daemonThenExit7("trap '' TERM")))
 		assert.Equal(t, 7, c.exitCode(), "the main child's code, not the daemon's")
-		assert.True(t, hasLine(c.logs(), "daemon up"), "the daemon ran:\n%s", c.logs())
-		assert.True(t, hasLine(c.logs(), "[pidone] grace period over, sending SIGKILL to what is left"), "pidone, not docker, killed it:\n%s", c.logs())
+		assert.True(t, pt.HasLine(c.logs(), "daemon up"), "the daemon ran:\n%s", c.logs())
+		assert.True(t, pt.HasLine(c.logs(), "[pidone] grace period over, sending SIGKILL to what is left"), "pidone, not docker, killed it:\n%s", c.logs())
 	})
 
 	t.Run("a daemon that ends on SIGTERM ends the drain at once", func(t *testing.T) {
 		t.Parallel()
 		c := start(t, withPidone("-v", "--grace", "1000s", "--", "sh", "-c", daemonThenExit7("trap 'echo daemon got SIGTERM; exit 0' TERM")))
 		assert.Equal(t, 7, c.exitCode(), "the main child's code, not the daemon's")
-		assert.True(t, hasLine(c.logs(), "daemon got SIGTERM"), "the drain sent it SIGTERM:\n%s", c.logs())
+		assert.True(t, pt.HasLine(c.logs(), "daemon got SIGTERM"), "the drain sent it SIGTERM:\n%s", c.logs())
 		assert.NotContains(t, c.logs(), "grace period over")
 	})
 }

@@ -5,6 +5,7 @@ package integration
 import (
 	"testing"
 
+	pt "github.com/pidone/pidone/integration/proctest"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -21,7 +22,7 @@ func TestContainerExitsWithTheCodeOfAChildThatHandlesSIGTERM(t *testing.T) {
 			c.waitForLog("ready")
 			c.stop(30)
 			assert.Equal(t, code, itoa(c.exitCode()))
-			assert.True(t, hasLine(c.logs(), "stopping"), "the child's trap ran")
+			assert.True(t, pt.HasLine(c.logs(), "stopping"), "the child's trap ran")
 		})
 	}
 }

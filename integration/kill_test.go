@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	pt "github.com/pidone/pidone/integration/proctest"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -46,6 +47,6 @@ func TestDockerKillIsRewritten(t *testing.T) {
 	c.waitForLog("got HUP")
 	c.kill("WINCH")
 	c.waitForLog("[pidone] dropping SIGWINCH")
-	assert.False(t, hasLine(c.logs(), "got USR1"), "USR1 was rewritten:\n%s", c.logs())
-	assert.False(t, hasLine(c.logs(), "got WINCH"), "WINCH was dropped:\n%s", c.logs())
+	assert.False(t, pt.HasLine(c.logs(), "got USR1"), "USR1 was rewritten:\n%s", c.logs())
+	assert.False(t, pt.HasLine(c.logs(), "got WINCH"), "WINCH was dropped:\n%s", c.logs())
 }

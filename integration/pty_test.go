@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/pidone/pidone/integration/proctest"
+	pt "github.com/pidone/pidone/integration/proctest"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 )
@@ -52,7 +53,7 @@ func (s *terminalSession) typeIn(keys string) {
 // terminal's own echo of ^C and its escape sequences are taken out.
 func (s *terminalSession) waitForScreenLine(line string) {
 	s.t.Helper()
-	require.Eventually(s.t, func() bool { return hasLine(screen(s.output.String()), line) }, patience, poll,
+	require.Eventually(s.t, func() bool { return pt.HasLine(screen(s.output.String()), line) }, patience, poll,
 		"the terminal never showed %q; it showed:\n%s", line, s.output.String())
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	pt "github.com/pidone/pidone/integration/proctest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -32,12 +33,12 @@ func TestStopDelayHoldsDockerStopsSIGTERM(t *testing.T) {
 		c.waitForLog("[pidone] SIGTERM received: forwarding it in 3600s")
 		c.kill("USR1")
 		c.waitForLog("got USR1")
-		assert.False(t, hasLine(c.logs(), "got TERM"), "SIGTERM is held for the whole delay")
+		assert.False(t, pt.HasLine(c.logs(), "got TERM"), "SIGTERM is held for the whole delay")
 
 		// A second SIGTERM cuts the delay short: the child exits its own way.
 		c.kill("TERM")
 		assert.Equal(t, 42, c.exitCode())
-		assert.True(t, hasLine(c.logs(), "got TERM"))
+		assert.True(t, pt.HasLine(c.logs(), "got TERM"))
 	})
 	t.Run("docker stop -t 10 with PIDONE_STOP_DELAY=2s: SIGTERM follows the delay's end", func(t *testing.T) {
 		t.Parallel()
@@ -47,7 +48,7 @@ func TestStopDelayHoldsDockerStopsSIGTERM(t *testing.T) {
 		assert.Equal(t, 42, c.exitCode(), "the child's own code, not docker's SIGKILL")
 		logs := c.logs()
 		require.Contains(t, logs, "[pidone] stop delay over: forwarding SIGTERM")
-		require.True(t, hasLine(logs, "got TERM"))
+		require.True(t, pt.HasLine(logs, "got TERM"))
 		assert.Less(t, strings.Index(logs, "[pidone] stop delay over: forwarding SIGTERM"), strings.Index(logs, "\ngot TERM"))
 		assert.NotContains(t, logs, "still running", "no SIGKILL was needed")
 	})

@@ -5,6 +5,7 @@ package integration
 import (
 	"testing"
 
+	pt "github.com/pidone/pidone/integration/proctest"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -19,7 +20,7 @@ func TestRunsAsNonRootOnAReadOnlyRoot(t *testing.T) {
 		t.Parallel()
 		c := start(t, unprivileged, withPidone("--", "sh", "-c", `echo "uid=$(id -u) gid=$(id -g)"; exit 4`))
 		assert.Equal(t, 4, c.exitCode())
-		assert.True(t, hasLine(c.logs(), "uid=65534 gid=65534"), c.logs())
+		assert.True(t, pt.HasLine(c.logs(), "uid=65534 gid=65534"), c.logs())
 	})
 
 	t.Run("docker stop ends it with SIGTERM", func(t *testing.T) {
@@ -34,7 +35,7 @@ func TestRunsAsNonRootOnAReadOnlyRoot(t *testing.T) {
 		t.Parallel()
 		c := start(t, unprivileged, withPidone("--", "/not-executable"))
 		assert.Equal(t, 126, c.exitCode())
-		assert.False(t, hasLine(c.logs(), "this must not run"))
+		assert.False(t, pt.HasLine(c.logs(), "this must not run"))
 		assert.Contains(t, c.logs(), "[pidone] cannot run /not-executable")
 	})
 

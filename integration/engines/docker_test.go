@@ -234,7 +234,7 @@ func TestDockerTerminal(t *testing.T) {
 	stdout, stderr, code := docker.run(t, withInit("-t", image, "sh", "-c",
 		`test -t 0 && test -t 1 && echo on a terminal; exit 4`)...)
 	assert.Equal(t, 4, code, stderr)
-	assert.True(t, hasLine(stdout, "on a terminal"), stdout)
+	assert.True(t, pt.HasLine(stdout, "on a terminal"), stdout)
 
 	c := docker.start(t, withInit("-t", image, "sleep", "10000")...)
 	waitForProcess(t, c, "sleep")
@@ -277,18 +277,18 @@ func TestDockerWaitAll(t *testing.T) {
 		assert.Equal(t, 1, count(c.processes(), "cat"), "the background process runs on")
 		c.exec("sh", "-c", "echo open > /tmp/gate")
 		assert.Equal(t, 5, c.exitCode())
-		assert.True(t, hasLine(c.logs(), "background finished"), c.logs())
+		assert.True(t, pt.HasLine(c.logs(), "background finished"), c.logs())
 	})
 	t.Run("docker stop during the wait drains", func(t *testing.T) {
 		c := waitingContainer(t, "-e", "PIDONE_WAIT_ALL=1")
 		c.stop(30)
 		assert.Equal(t, 5, c.exitCode())
-		assert.False(t, hasLine(c.logs(), "background finished"), c.logs())
+		assert.False(t, pt.HasLine(c.logs(), "background finished"), c.logs())
 	})
 	t.Run("without it the rest is drained at once", func(t *testing.T) {
 		c := docker.start(t, withInit(image, "sh", "-c", waitAllScript)...)
 		assert.Equal(t, 5, c.exitCode())
-		assert.False(t, hasLine(c.logs(), "background finished"), c.logs())
+		assert.False(t, pt.HasLine(c.logs(), "background finished"), c.logs())
 	})
 }
 

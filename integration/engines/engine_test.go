@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	pt "github.com/pidone/pidone/integration/proctest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -200,17 +201,8 @@ func (c *container) logs() string {
 
 func (c *container) waitForLog(line string) {
 	c.t.Helper()
-	require.Eventually(c.t, func() bool { return hasLine(c.logs(), line) }, patience, poll,
+	require.Eventually(c.t, func() bool { return pt.HasLine(c.logs(), line) }, patience, poll,
 		"%s never wrote %q; it wrote:\n%s", c.name, line, c.logs())
-}
-
-func hasLine(output, line string) bool {
-	for _, l := range strings.Split(output, "\n") {
-		if strings.TrimRight(l, "\r") == line {
-			return true
-		}
-	}
-	return false
 }
 
 func (c *container) inspect(format string) string {

@@ -267,6 +267,17 @@ func Field(line, key string) int {
 	return 0
 }
 
+// HasLine reports whether output holds line as one whole line; a
+// terminal's carriage return at its end does not count.
+func HasLine(output, line string) bool {
+	for _, l := range strings.Split(output, "\n") {
+		if strings.TrimRight(l, "\r") == line {
+			return true
+		}
+	}
+	return false
+}
+
 // Output collects what a process writes, safe to read while it writes,
 // and splits it into lines.
 type Output struct {
