@@ -228,9 +228,14 @@ for platform in "${platforms[@]}"; do
     { cat "$work/sbom.log" >&2; die "cyclonedx-gomod could not describe $binary"; }
 done
 
-index=$("$tools/ociindex" -dist "$dist" -layout "$dist/oci" -archive "$dist/pidone-$version.oci.tar" \
-  -version "$version" -revision "$revision" -source "$source_url" -licenses "$license" -created "$epoch") ||
+index=$("$tools/ociindex" -dist "$dist" -layout "$dist/oci" \
+  -version "$version" -revision "$revision" -source "$source_url" -licenses "$license") ||
   die "ociindex could not write the image"
+# The oci-archive is the layout in one tar whose bytes depend only on the
+# layout's: names sorted, entries root's, files 0644, every time the commit's.
+tar -C "$dist/oci" -cf "$dist/pidone-$version.oci.tar" --format=ustar --blocking-factor=1 --sort=name \
+  --mtime="@$epoch" --owner=0 --group=0 --numeric-owner --mode=a-x,a+rX,u+w blobs index.json oci-layout ||
+  die "GNU tar could not pack the layout into the oci-archive"
 
 # --- checksums and their signature -------------------------------------------
 
