@@ -212,7 +212,7 @@ torture-quick: setup build bin/benchkid $(REPORT)
 # ---- release: binaries for users, and the checks on them ----------
 
 DIST ?= dist
-# The release's tools (nfpm, cyclonedx-gomod, ociindex), pinned in release/tools/go.mod.
+# The release's tools (nfpm, cyclonedx-gomod, ociindex): release/tools/go.mod's tool lines.
 RELEASE_TOOLS := bin/release-tools
 
 .PHONY: release release-test qemu-test examples-test install-test
@@ -226,8 +226,7 @@ release: setup $(RELEASE_TOOLS)/.built
 	@GO=$(GO) PIDONE_RELEASE_TOOLS=$(abspath $(RELEASE_TOOLS)) ./release/build.sh $(DIST) $(VERSION)
 
 $(RELEASE_TOOLS)/.built: release/tools/go.mod release/tools/go.sum $(wildcard release/tools/cmd/*/*.go)
-	$(GO) -C release/tools build -trimpath -buildvcs=false -o $(abspath $(RELEASE_TOOLS))/ \
-		github.com/goreleaser/nfpm/v2/cmd/nfpm github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod ./cmd/ociindex
+	$(GO) -C release/tools build -trimpath -buildvcs=false -o $(abspath $(RELEASE_TOOLS))/ tool
 	@touch $@
 
 ## release-test: two builds of HEAD in two places are byte-identical, index digest

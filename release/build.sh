@@ -54,7 +54,7 @@ go=${GO:-go}
 
 source_url=https://github.com/pidone/pidone
 license=MIT
-maintainer=${PIDONE_MAINTAINER:-pidone authors <pidone@users.noreply.github.com>}
+maintainer='pidone authors <pidone@users.noreply.github.com>'
 # release/nfpm.yaml names the key so in the packages' signatures.
 apk_key_name=pidone.rsa.pub
 
@@ -114,16 +114,18 @@ fi
 
 # --- the binaries ----------------------------------------------------------
 
-# name GOARCH variant: the variant pins the instruction set the binary may
-# use, at Go's own default, the oldest CPU Go supports (s390x has no knob).
+# name GOARCH variant nfpm-arch: the variant pins the instruction set the
+# binary may use, at Go's own default, the oldest CPU Go supports (s390x
+# has no knob); nfpm turns its architecture name into Debian's and
+# Alpine's (arm7: armhf and armv7).
 platforms=(
-  "amd64   amd64   GOAMD64=v1"
-  "arm64   arm64   GOARM64=v8.0"
-  "armv7   arm     GOARM=7"
-  "386     386     GO386=sse2"
-  "ppc64le ppc64le GOPPC64=power8"
-  "s390x   s390x   -"
-  "riscv64 riscv64 GORISCV64=rva20u64"
+  "amd64   amd64   GOAMD64=v1         amd64"
+  "arm64   arm64   GOARM64=v8.0       arm64"
+  "armv7   arm     GOARM=7            arm7"
+  "386     386     GO386=sse2         386"
+  "ppc64le ppc64le GOPPC64=power8     ppc64le"
+  "s390x   s390x   -                  s390x"
+  "riscv64 riscv64 GORISCV64=rva20u64 riscv64"
 )
 
 rm -rf "$dist"
@@ -132,7 +134,7 @@ mkdir -p "$dist"
 # its own, so they run side by side.
 pids=()
 for platform in "${platforms[@]}"; do
-  read -r name goarch variant <<<"$platform"
+  read -r name goarch variant _ <<<"$platform"
   [ "$variant" = - ] && variant=GOOS=linux
   env -u GOAMD64 -u GOARM64 -u GOARM -u GO386 -u GOPPC64 -u GORISCV64 \
     CGO_ENABLED=0 GOOS=linux GOARCH="$goarch" "$variant" GOEXPERIMENT="$GOEXPERIMENT" GOFLAGS="$GOFLAGS" \
@@ -152,44 +154,39 @@ fi
 
 # --- tools -----------------------------------------------------------------
 
-tools=${PIDONE_RELEASE_TOOLS:-}
-if [ -z "$tools" ]; then
-  tools=$work/tools
-  "$go" -C release/tools build -trimpath -buildvcs=false -o "$tools/" \
-    github.com/goreleaser/nfpm/v2/cmd/nfpm github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod ./cmd/ociindex
-fi
+tools=${PIDONE_RELEASE_TOOLS:-$work/tools}
+[ -n "${PIDONE_RELEASE_TOOLS:-}" ] || "$go" -C release/tools build -trimpath -buildvcs=false -o "$tools/" tool
 for tool in nfpm cyclonedx-gomod ociindex; do
   [ -x "$tools/$tool" ] || die "PIDONE_RELEASE_TOOLS: no $tool in $tools"
 done
 # cyclonedx-gomod reads a binary's modules through `go version -m`.
 PATH=$(dirname "$(command -v "$go")"):$PATH
 
-# --- packages ----------------------------------------------------------------
+# --- packages, SBOMs and the image -------------------------------------------
+
+# logged CMD...: runs CMD with its output kept in a log, shown if it fails.
+logged() { "$@" >"$work/log" 2>&1 || { cat "$work/log" >&2; return 1; }; }
 
 # The man page is `pidone --help` and `--version` as help2man renders them,
 # so it says what the binary says. It runs the binary of this host.
-case $("$go" env GOHOSTARCH) in
-  arm) host=armv7 ;;
-  *) host=$("$go" env GOHOSTARCH) ;;
-esac
+host=$("$go" env GOHOSTARCH)
+[ "$host" != arm ] || host=armv7
 [ -x "$dist/pidone-linux-$host" ] || die "no release binary runs on this host ($host) to render the man page from"
 stage=$work/stage
 mkdir -p "$stage"
 LC_ALL=C help2man --no-info --no-discard-stderr --section=1 --source="pidone $version" \
-  --name="tiny static init for containers" "$dist/pidone-linux-$host" >"$stage/pidone.1" ||
+  --name="tiny static init for containers" "$dist/pidone-linux-$host" | gzip -9n >"$stage/pidone.1.gz" ||
   die "help2man could not render pidone --help"
-gzip -9n <"$stage/pidone.1" >"$stage/pidone.1.gz"
 gzip -9n <CHANGELOG.md >"$stage/changelog.gz"
 cp LICENSE "$stage/copyright"
-cp release/nfpm.yaml "$stage/nfpm.yaml"
-cp release/lintian-overrides "$stage/lintian-overrides"
+cp release/nfpm.yaml release/lintian-overrides "$stage/"
 
 # The Debian changelog has the one entry Debian needs for this version and
 # points to the project's own changelog, which both packages carry whole.
 deb_version=${version#v}
 deb_version=${deb_version/-/\~}-1
 yaml_quote() { printf "'%s'" "${1//\'/\'\'}"; }
-cat >"$stage/changelog.yml" <<EOF
+cat >"$stage/changelog.yml" <<CHANGELOG
 - semver: $(yaml_quote "$deb_version")
   date: $(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)
   packager: $(yaml_quote "$maintainer")
@@ -198,34 +195,23 @@ cat >"$stage/changelog.yml" <<EOF
     distributions: [stable]
   changes:
     - note: $(yaml_quote "pidone $version: see /usr/share/doc/pidone/changelog.gz for what changed")
-EOF
-
-# nfpm's name for each architecture, which it turns into Debian's and
-# Alpine's (arm7: armhf and armv7).
-declare -A nfpm_arch=([amd64]=amd64 [arm64]=arm64 [armv7]=arm7 [386]=386 [ppc64le]=ppc64le [s390x]=s390x [riscv64]=riscv64)
-for platform in "${platforms[@]}"; do
-  read -r name _ <<<"$platform"
-  for packager in deb apk; do
-    (cd "$stage" && env NFPM_ARCH="${nfpm_arch[$name]}" PIDONE_VERSION="$version" PIDONE_BINARY="$dist/pidone-linux-$name" \
-      PIDONE_MAINTAINER="$maintainer" PIDONE_SOURCE="$source_url" \
-      NFPM_APK_PASSPHRASE="$PIDONE_APK_KEY_PASSWORD" \
-      "$tools/nfpm" package --config nfpm.yaml --packager "$packager" --target "$dist/" >"$work/nfpm.log" 2>&1) ||
-      { cat "$work/nfpm.log" >&2; die "nfpm could not make the $name $packager"; }
-  done
-done
-
-# --- SBOMs and the image -----------------------------------------------------
+CHANGELOG
 
 for platform in "${platforms[@]}"; do
-  read -r name _ <<<"$platform"
+  read -r name _ _ nfpm_arch <<<"$platform"
   binary=$dist/pidone-linux-$name
+  for packager in deb apk; do
+    (cd "$stage" && logged env NFPM_ARCH="$nfpm_arch" PIDONE_VERSION="$version" PIDONE_BINARY="$binary" \
+      PIDONE_MAINTAINER="$maintainer" PIDONE_SOURCE="$source_url" NFPM_APK_PASSPHRASE="$PIDONE_APK_KEY_PASSWORD" \
+      "$tools/nfpm" package --config nfpm.yaml --packager "$packager" --target "$dist/") ||
+      die "nfpm could not make the $name $packager"
+  done
   # A serial number made from the binary's digest: the same binary always
   # gets the same SBOM, and two binaries never share one.
   h=$(sha256sum "$binary" | cut -c1-32)
   serial=${h:0:8}-${h:8:4}-5${h:13:3}-8${h:17:3}-${h:20:12}
-  "$tools/cyclonedx-gomod" bin -json -std -notimestamp -serial "$serial" -version "$version" \
-    -output "$binary.cdx.json" "$binary" >"$work/sbom.log" 2>&1 ||
-    { cat "$work/sbom.log" >&2; die "cyclonedx-gomod could not describe $binary"; }
+  logged "$tools/cyclonedx-gomod" bin -json -std -notimestamp -serial "$serial" -version "$version" \
+    -output "$binary.cdx.json" "$binary" || die "cyclonedx-gomod could not describe $binary"
 done
 
 index=$("$tools/ociindex" -dist "$dist" -layout "$dist/oci" \
@@ -239,8 +225,7 @@ tar -C "$dist/oci" -cf "$dist/pidone-$version.oci.tar" --format=ustar --blocking
 
 # --- checksums and their signature -------------------------------------------
 
-cp "$work/minisign.pub" "$dist/minisign.pub"
-cp "$work/$apk_key_name" "$dist/$apk_key_name"
+mv "$work/minisign.pub" "$work/$apk_key_name" "$dist/"
 (cd "$dist" && find . -type f -printf '%P\n' | LC_ALL=C sort | xargs sha256sum >"$work/SHA256SUMS" && mv "$work/SHA256SUMS" SHA256SUMS)
 # The trusted comment is fixed (minisign's default holds the time), so one
 # key signs one SHA256SUMS into the same bytes every time.

@@ -88,8 +88,7 @@ func buildTwice(tmp string) (*releases, error) {
 	// The tools come from the same commit and the caller's build cache:
 	// what is compared is the release they make, not the tools.
 	r.tools = filepath.Join(tmp, "tools")
-	tools := exec.Command(goCommand(), "-C", "release/tools", "build", "-trimpath", "-buildvcs=false", "-o", r.tools+"/",
-		"github.com/goreleaser/nfpm/v2/cmd/nfpm", "github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod", "./cmd/ociindex")
+	tools := exec.Command(goCommand(), "-C", "release/tools", "build", "-trimpath", "-buildvcs=false", "-o", r.tools+"/", "tool")
 	tools.Dir = src
 	if out, err := tools.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("build the release tools: %v: %s", err, out)

@@ -8,6 +8,7 @@ go 1.26.4
 tool (
 	github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod
 	github.com/goreleaser/nfpm/v2/cmd/nfpm
+	github.com/pidone/pidone/release/tools/cmd/ociindex
 )
 
 require github.com/google/go-containerregistry v0.22.1
