@@ -32,16 +32,10 @@
 # image, the packages and the man page is the commit's time.
 set -euo pipefail
 
-die() {
-  echo "release: $*" >&2
-  exit 1
-}
+die() { echo "release: $*" >&2; exit 1; }
 
 binaries_only=false
-if [ "${1:-}" = --binaries ]; then
-  binaries_only=true
-  shift
-fi
+[ "${1:-}" != --binaries ] || { binaries_only=true; shift; }
 usage="usage: build.sh [--binaries] DIST VERSION"
 dist=${1:?$usage}
 version=${2:?$usage}
