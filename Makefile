@@ -106,11 +106,12 @@ next-go: $(REPORT)
 compat: setup build $(REPORT)
 	@REPORT=$(REPORT) scripts/in-cpu-group.sh compat compat/run.sh
 
-## lint: gofmt, go vet, staticcheck
+## lint: gofmt, go vet, staticcheck; with bench/'s tagged tests (build tags bench and torture)
+LINT_TAGS := -tags bench,torture
 lint: $(REPORT)
 	@$(CHECK) lint gofmt -- sh -c 'out=$$(gofmt -l $$(git ls-files "*.go")); [ -z "$$out" ] || { echo "gofmt would change: $$out"; exit 1; }'
-	@$(CHECK) lint vet -- $(GO) vet ./...
-	@$(CHECK) lint staticcheck -- $(GO) tool staticcheck ./...
+	@$(CHECK) lint vet -- $(GO) vet $(LINT_TAGS) ./...
+	@$(CHECK) lint staticcheck -- $(GO) tool staticcheck $(LINT_TAGS) ./...
 
 clean:
 	rm -rf bin dist
@@ -144,9 +145,10 @@ demo: setup images
 	@scripts/demo.sh
 
 ## ---- measurement and torture tools ---------------------------
-## bench/ is part of the main module and uses only the standard library
-## (plus pidone's own signals package), so it adds nothing to go.mod and is
-## linted and vetted with the rest. Its child, benchkid, is C: a Go child
+## bench/ is part of the main module and uses only the standard library and
+## pidone's own packages (signals; the torture tests also hostcheck and
+## proctest), so it adds nothing to go.mod and is linted and vetted with the
+## rest, its tagged tests included. Its child, benchkid, is C: a Go child
 ## would get its own runtime's SIGURG and blur what is measured.
 
 .PHONY: bench bench-startup torture torture-quick
@@ -188,11 +190,14 @@ bench-startup: setup build
 	$(GO) run ./bench/cmd/pidone-startup -runs 300 -delay 0-5ms bin/pidone /usr/bin/tini /usr/bin/dumb-init
 	$(GO) run ./bench/cmd/pidone-startup -runs 300 -delay 10ms bin/pidone /usr/bin/tini /usr/bin/dumb-init
 
-## torture: the full torture loops and a long fuzz run of both parsers;
-## every part runs, and any failure fails the target at the end
-torture: setup build bin/benchkid
+## torture: the full torture loops (bench/torture_*_test.go, build tag torture) and a long
+## fuzz run of both parsers; every part runs, and any failure fails the target at the end.
+## TORTURE_FLAGS go to the test binary: counts (-orphans N, see torture_main_test.go),
+## or -test.run TestTortureWakeups for one loop
+TORTURE_TEST = -tags torture -count=1 -timeout 0 ./bench -args -pidone $(abspath bin/pidone) -kid $(abspath bin/benchkid)
+torture: setup build bin/benchkid $(REPORT)
 	@failed=0; \
-	$(GO) run ./bench/cmd/pidone-torture -pidone bin/pidone -kid bin/benchkid $(TORTURE_FLAGS) || failed=1; \
+	$(GOTEST) torture $(TORTURE_TEST) $(TORTURE_FLAGS) || failed=1; \
 	$(GO) test -run '^$$' -fuzz '^FuzzParseRule$$' -fuzztime $(FUZZTIME) ./signals || failed=1; \
 	$(GO) test -run '^$$' -fuzz '^FuzzParseArgs$$' -fuzztime $(FUZZTIME) ./cmd/pidone || failed=1; \
 	exit $$failed
@@ -200,10 +205,11 @@ torture: setup build bin/benchkid
 ## torture-quick: the same loops with small counts, and a few seconds of fuzzing (part of make test).
 ## The loops run in a cpu cgroup, as in a container: there the kernel cannot hold an idle
 ## init off the CPU behind its busy child (make torture measures that), which would only
-## slow the wakeups check down, not fail it.
+## slow the wakeups check down, not fail it. The whole go test run is in the group: the
+## test binary and every init it starts.
 torture-quick: setup build bin/benchkid $(REPORT)
 	@failed=0; \
-	$(REPORT) text torture -- scripts/in-cpu-group.sh torture $(GO) run ./bench/cmd/pidone-torture -pidone bin/pidone -kid bin/benchkid \
+	scripts/in-cpu-group.sh torture env $(GOTEST) torture $(TORTURE_TEST) \
 		-orphans 2000 -burst 500 -acked 1000 -storm 10000 -races 100 -urgs 100 -wakeups 100 -wakeup-controls 30 -limit 2m || failed=1; \
 	$(GOTEST) torture -run '^$$' -fuzz '^FuzzParseRule$$' -fuzztime $(QUICK_FUZZTIME) ./signals || failed=1; \
 	$(GOTEST) torture -run '^$$' -fuzz '^FuzzParseArgs$$' -fuzztime $(QUICK_FUZZTIME) ./cmd/pidone || failed=1; \

@@ -45,7 +45,8 @@ import (
 //     GODEBUG with the linker (release/build.env), which is what the go
 //     command itself does for //go:debug lines; a runtime that stopped
 //     taking it would fail proctest's preemption probe test and the
-//     torture check sigstate (the child must see only the SIGURG sent).
+//     torture test TestTortureChildSignalState (the child must see only
+//     the SIGURG sent).
 //   - A write to fd 2 with syscall.Write that fails with EPIPE raises a
 //     SIGPIPE that the runtime passes to os/signal like any other, and
 //     does not end the program (only package os's own writes to fds 1

@@ -6,7 +6,6 @@
 #
 #   testreport.sh gotest PART [GO TEST ARGS...]       a go test run; GO names the go command
 #   testreport.sh run PART NAME -- COMMAND...         one command as one test, PART/NAME
-#   testreport.sh text PART -- COMMAND...             a command that prints go test -v lines
 #   testreport.sh suite PART SUITE XFAIL RESULTS...   another tool's suite, judged against XFAIL
 #   testreport.sh suite-skipped PART SUITE REASON     a suite that cannot run here, as one skip
 #   testreport.sh failed PART STATUS                  a part make gave up on, if no test of it failed
@@ -91,12 +90,6 @@ run)
   part=$2 name=$3
   shift 4
   show '' "$go" tool test2json -t -p "$part/$name" "$self" check "$name" "$@"
-  ;;
-text)
-  [ $# -ge 4 ] && [ "$3" = -- ] || usage
-  part=$2
-  shift 3
-  show '' "$go" tool test2json -t -p "$part" "$@"
   ;;
 suite)
   [ $# -ge 5 ] || usage
