@@ -47,7 +47,7 @@ func BenchmarkStart(b *testing.B) {
 			alone = append(alone, benchStartAndExit(b, benchNone))
 		}
 		median := benchPercentile(with, 50)
-		benchReport(b, map[string]float64{"ns/start": median, "ns-overhead/start": median - benchPercentile(alone, 50)})
+		benchReport(b, map[string]float64{"sec/start": median, "sec-overhead/start": median - benchPercentile(alone, 50)})
 	})
 }
 
@@ -60,7 +60,7 @@ func benchStartAndExit(b *testing.B, in pid1.Init) float64 {
 	if code, err := p.Wait(); code != 0 || err != nil {
 		b.Fatalf("%s /bin/true: exit %d %v", in.Name, code, err)
 	}
-	return float64(time.Since(start).Nanoseconds())
+	return time.Since(start).Seconds()
 }
 
 // BenchmarkMemory is the init's memory while it supervises an idle child,
@@ -129,7 +129,7 @@ func BenchmarkIdle(b *testing.B) {
 		}
 		figures := map[string]float64{
 			"wakeups/min": float64(w-wakeups[i]) * perMinute,
-			"ns-cpu/min":  float64(c-cpu[i]) * perMinute,
+			"sec-cpu/min": (c - cpu[i]).Seconds() * perMinute,
 			"threads":     float64(pid1.Threads(p.Pid)),
 		}
 		b.Run("init="+inits[i].Name, func(b *testing.B) { benchReport(b, figures) })
@@ -167,11 +167,11 @@ func BenchmarkReaping(b *testing.B) {
 			}
 			p.Wait()
 			for unit, v := range map[string]float64{
-				"ns/burst-drained": burst,
-				"ns-cpu/zombie":    burstCPU / float64(*benchZombies),
-				"ns-cpu/orphan":    stormCPU / float64(*benchStorm),
-				"ns/orphan":        storm / float64(*benchStorm),
-				"B-hwm-growth":     float64((hwmAfter - hwmBefore) * 1024),
+				"sec/burst-drained": burst,
+				"sec-cpu/zombie":    burstCPU / float64(*benchZombies),
+				"sec-cpu/orphan":    stormCPU / float64(*benchStorm),
+				"sec/orphan":        storm / float64(*benchStorm),
+				"B-hwm-growth":      float64((hwmAfter - hwmBefore) * 1024),
 			} {
 				figures[unit] += v / float64(b.N)
 			}
@@ -181,7 +181,7 @@ func BenchmarkReaping(b *testing.B) {
 }
 
 // benchOrphans gives the child one orphan command and returns the time
-// the child reported and the init's CPU meanwhile, in ns.
+// the child reported and the init's CPU meanwhile, in seconds.
 func benchOrphans(b *testing.B, p *pid1.Proc, cmd string) (took, cpu float64) {
 	cpu0, err := pid1.CPU(p.Pid)
 	if err != nil {
@@ -203,7 +203,7 @@ func benchOrphans(b *testing.B, p *pid1.Proc, cmd string) (took, cpu float64) {
 	if _, err := fmt.Sscan(line, &ns, &left); err != nil || left != 0 {
 		b.Fatalf("orphans %q: the child said %q", cmd, line)
 	}
-	return float64(ns), float64(cpu1 - cpu0)
+	return float64(ns) / 1e9, (cpu1 - cpu0).Seconds()
 }
 
 // BenchmarkSignal is the round trip of SIGUSR1, init → child → ack
@@ -224,10 +224,10 @@ func BenchmarkSignal(b *testing.B) {
 			}
 		}
 		benchReport(b, map[string]float64{
-			"ns/rtt-p50":    benchPercentile(rtt, 50),
-			"ns/rtt-p90":    benchPercentile(rtt, 90),
-			"ns/rtt-p99":    benchPercentile(rtt, 99),
-			"ns-cpu/signal": float64(cpu) / float64(len(rtt)),
+			"sec/rtt-p50":    benchPercentile(rtt, 50),
+			"sec/rtt-p90":    benchPercentile(rtt, 90),
+			"sec/rtt-p99":    benchPercentile(rtt, 99),
+			"sec-cpu/signal": cpu.Seconds() / float64(len(rtt)),
 		})
 	})
 }
@@ -261,7 +261,7 @@ func benchRoundTrips(in pid1.Init, rtt *[]float64, cpu *time.Duration) error {
 			return err
 		}
 		if i >= warmUp {
-			*rtt = append(*rtt, float64(time.Since(start).Nanoseconds()))
+			*rtt = append(*rtt, time.Since(start).Seconds())
 		}
 	}
 	cpu1, err := pid1.CPU(p.Pid)

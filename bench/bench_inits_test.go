@@ -77,6 +77,8 @@ func benchEach(b *testing.B, inits []pid1.Init, measure func(b *testing.B, in pi
 }
 
 // benchReport reports one init's figures, unit by unit, in place of ns/op.
+// Times are in seconds, "sec/...", which benchstat scales as it shows
+// them: it would turn "ns/..." into seconds too, but not a 0.
 func benchReport(b *testing.B, figures map[string]float64) {
 	b.ReportMetric(0, "ns/op")
 	for unit, v := range figures {
