@@ -145,10 +145,9 @@ demo: setup images
 	@scripts/demo.sh
 
 ## ---- measurement and torture tools ---------------------------
-## bench/ is part of the main module and uses only the standard library and
-## pidone's own packages (signals; the torture tests also hostcheck and
-## proctest), so it adds nothing to go.mod and is linted and vetted with the
-## rest, its tagged tests included. Its child, benchkid, is C: a Go child
+## bench/ is part of the main module, linted and vetted with the rest; its
+## benchmarks and torture loops are go test's, behind the build tags bench
+## and torture, and benchstat is a tool of go.mod. Its child, benchkid, is C: a Go child
 ## would get its own runtime's SIGURG and blur what is measured.
 
 .PHONY: bench bench-startup torture torture-quick
@@ -170,12 +169,33 @@ bin/benchkid: bench/kid/benchkid.c
 	@mkdir -p bin
 	gcc -O2 -static -Wall -o $@ $<
 
-## bench: pidone against tini, dumb-init and catatonit: bench/RESULTS.md and bench/results.svg;
-## with BEFORE=<git revision>, that revision's pidone is measured in the same run too
-BEFORE ?=
+## bench: pidone against tini, dumb-init, catatonit and the go floor, as go test
+## benchmarks (bench/bench_*_test.go, build tag bench), BENCH_ROUNDS runs of them,
+## summed up by benchstat into bench/RESULTS.md, the go floor as the base; with
+## BEFORE=<git revision>, that revision's pidone is measured in the same runs too
+BEFORE       ?=
+BENCH_ROUNDS ?= 6
+BENCH_RAW    := bin/bench.txt
+BENCH_ARGS    = -pidone $(abspath bin/pidone) -floor $(abspath bin/go-floor) -kid $(abspath bin/benchkid) \
+	$(if $(BEFORE),-before $(BEFORE)=$(abspath bin/pidone-$(BEFORE)))
+BENCH_COLUMNS = floor pidone $(if $(BEFORE),pidone-$(BEFORE)) tini tini-static dumb-init catatonit none
 bench: setup build bin/benchkid bin/go-floor $(if $(BEFORE),bin/pidone-$(BEFORE))
-	$(GO) run ./bench/cmd/pidone-bench -pidone bin/pidone -floor bin/go-floor -kid bin/benchkid \
-		$(if $(BEFORE),-before $(BEFORE)=bin/pidone-$(BEFORE)) $(BENCH_FLAGS)
+	@: >$(BENCH_RAW); for round in $$(seq $(BENCH_ROUNDS)); do \
+		echo "bench: round $$round of $(BENCH_ROUNDS)"; \
+		$(GO) test -tags bench -run '^TestBench' -bench . -benchtime 1x -count 1 -timeout 1h ./bench \
+			-args -round $$round $(BENCH_ARGS) $(BENCH_FLAGS) >>$(BENCH_RAW) 2>&1 || { tail -n 30 $(BENCH_RAW); exit 1; }; \
+	done
+	@{ echo '# pidone against tini, dumb-init and catatonit'; echo; \
+	echo 'Written by `make bench`; do not edit by hand. Each Benchmark in bench/bench_*_test.go says what its figures are.'; \
+	echo 'Every init runs as PID 1 of a fresh PID namespace; the rounds are runs of the benchmarks, with the inits in turn.'; \
+	echo 'benchstat: the median of the rounds ± its 95 % confidence interval, and each init against the go floor.'; echo; \
+	echo "- date: $$(date -u '+%F %H:%M UTC'), commit $$(git describe --always --dirty)"; \
+	echo "- machine: $$(uname -srm), $$(nproc) CPUs, $$($(GO) env GOVERSION)"; \
+	echo "- peers: $$(dpkg-query -W -f '$${Package} $${Version}, ' tini dumb-init catatonit | sed 's/, $$//')"; \
+	echo "- $(BENCH_ROUNDS) rounds$(if $(BENCH_FLAGS), with $(BENCH_FLAGS))$(if $(BEFORE); pidone-$(BEFORE) is pidone at $(BEFORE))$$(docker info >/dev/null 2>&1 || echo '; no Docker engine answered: no docker stop figures')"; \
+	echo; echo '```'; $(GO) tool benchstat -row .name -col '/init@($(strip $(BENCH_COLUMNS)))' $(BENCH_RAW); echo '```'; \
+	} >bench/RESULTS.md
+	@echo "bench: wrote bench/RESULTS.md (raw: $(BENCH_RAW))"
 
 # An earlier revision's pidone, built from a throw-away worktree with the
 # settings of today's release/build.env and the same flags.
@@ -184,11 +204,14 @@ bin/pidone-%:
 	git worktree add --detach --quiet "$$tree" $* && \
 	(cd "$$tree" && CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w -buildid= -X main.version=$*' -o $(abspath $@) ./cmd/pidone)
 
-## bench-startup: the start-up window: how pidone, tini and dumb-init end on a
-## SIGTERM within their first milliseconds, as PID 1
-bench-startup: setup build
-	$(GO) run ./bench/cmd/pidone-startup -runs 300 -delay 0-5ms bin/pidone /usr/bin/tini /usr/bin/dumb-init
-	$(GO) run ./bench/cmd/pidone-startup -runs 300 -delay 10ms bin/pidone /usr/bin/tini /usr/bin/dumb-init
+## bench-startup: the start-up window alone, with more runs: how pidone, tini and
+## dumb-init end on a SIGTERM 0 to 5 ms, and 10 ms, after they start as PID 1
+bench-startup: setup build bin/benchkid bin/go-floor
+	@for window in '-window-to 5ms' '-window-from 10ms -window-to 10ms'; do \
+		echo "bench-startup: $$window"; \
+		$(GO) test -tags bench -run '^$$' -bench 'StartupWindow/init=(pidone|tini|dumb-init)$$' -benchtime 1x -timeout 2h ./bench \
+			-args $(BENCH_ARGS) -window-runs 300 -window-limit 10s $(BENCH_FLAGS) $$window || exit 1; \
+	done
 
 ## torture: the full torture loops (bench/torture_*_test.go, build tag torture) and a long
 ## fuzz run of both parsers; every part runs, and any failure fails the target at the end.

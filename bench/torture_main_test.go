@@ -18,13 +18,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pidone/pidone/bench/internal/pid1"
 	"github.com/pidone/pidone/internal/hostcheck"
 )
 
 var (
-	torturePidone         = flag.String("pidone", "../bin/pidone", "the pidone binary")
-	tortureKid            = flag.String("kid", "../bin/benchkid", "the benchkid helper (bench/kid/benchkid.c)")
 	tortureOrphans        = flag.Int("orphans", 20000, "orphans in total, handed over in bursts")
 	tortureBurst          = flag.Int("burst", 1000, "orphans per burst")
 	tortureAcked          = flag.Int("acked", 10000, "signals sent one at a time, each waiting for its ack")
@@ -37,17 +34,17 @@ var (
 )
 
 // tortured is the init under torture.
-func tortured() pid1.Init { return pid1.Init{Name: "pidone", Path: *torturePidone} }
+func tortured() Init { return Init{Name: "pidone", Path: *pidoneBinary} }
 
 // tortureStart runs the kid with args under in, as PID 1 of a namespace of
-// its own (pid1.None: the kid itself is PID 1, the negative controls), and
+// its own (None: the kid itself is PID 1, the negative controls), and
 // kills what is left of it when the test ends.
-func tortureStart(t *testing.T, in pid1.Init, args ...string) *pid1.Proc {
+func tortureStart(t *testing.T, in Init, args ...string) *Proc {
 	t.Helper()
 	if why := hostcheck.NoPIDNamespace(); why != "" {
 		t.Skip(why)
 	}
-	p, err := pid1.Start(in.Argv(append([]string{*tortureKid}, args...)...), *tortureLimit)
+	p, err := Start(in.Argv(append([]string{*kidBinary}, args...)...), *tortureLimit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +53,7 @@ func tortureStart(t *testing.T, in pid1.Init, args ...string) *pid1.Proc {
 }
 
 // tortureLine is the child's next line, without which the loop cannot go on.
-func tortureLine(t *testing.T, p *pid1.Proc) string {
+func tortureLine(t *testing.T, p *Proc) string {
 	t.Helper()
 	line, err := p.ReadLine()
 	if err != nil {
@@ -66,7 +63,7 @@ func tortureLine(t *testing.T, p *pid1.Proc) string {
 }
 
 // tortureReady waits for the child's "ready".
-func tortureReady(t *testing.T, p *pid1.Proc) {
+func tortureReady(t *testing.T, p *Proc) {
 	t.Helper()
 	if err := p.Expect("ready"); err != nil {
 		t.Fatal(err)

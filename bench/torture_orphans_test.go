@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"testing"
-
-	"github.com/pidone/pidone/bench/internal/pid1"
 )
 
 // TestTortureOrphansInBursts hands pidone its orphans in bursts: the child
@@ -24,7 +22,7 @@ func TestTortureOrphansInBursts(t *testing.T) {
 	for range bursts {
 		left += tortureOrphanBurst(t, p)
 	}
-	outside := pid1.Zombies(p.Pid)
+	outside := Zombies(p.Pid)
 	code, err := p.Wait()
 	tortureVerdict(t, left == 0 && outside == 0 && code == 0 && err == nil,
 		"orphans %d in %d bursts: zombies left %d, seen from outside %d, exit %d (want 0, error %v)",
@@ -36,7 +34,7 @@ func TestTortureOrphansInBursts(t *testing.T) {
 // orphan left.
 func TestTortureOrphansWithoutInit(t *testing.T) {
 	const n = 100
-	p := tortureStart(t, pid1.None, "orphans", strconv.Itoa(n), "0", "300")
+	p := tortureStart(t, None, "orphans", strconv.Itoa(n), "0", "300")
 	tortureReady(t, p)
 	left := tortureOrphanBurst(t, p)
 	tortureVerdict(t, left == n, "orphans %d with no init: zombies left %d (want %d)", n, left, n)
@@ -44,7 +42,7 @@ func TestTortureOrphansWithoutInit(t *testing.T) {
 
 // tortureOrphanBurst asks the child for one burst and returns how many of
 // its orphans were not reaped in time.
-func tortureOrphanBurst(t *testing.T, p *pid1.Proc) (left int) {
+func tortureOrphanBurst(t *testing.T, p *Proc) (left int) {
 	t.Helper()
 	if err := p.Send("b"); err != nil {
 		t.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pidone/pidone/bench/internal/pid1"
 	"github.com/pidone/pidone/integration/proctest"
 )
 
@@ -22,7 +21,7 @@ import (
 // and sends one SIGURG last: the child must see exactly that one, none of
 // the runtime's own.
 func TestTortureChildSignalState(t *testing.T) {
-	alone := tortureStart(t, pid1.None, "sigstate")
+	alone := tortureStart(t, None, "sigstate")
 	wantBlk, wantIgn := tortureLine(t, alone), tortureLine(t, alone)
 	tortureReady(t, alone)
 	alone.Kill()
@@ -64,7 +63,7 @@ func TestTortureChildSignalState(t *testing.T) {
 // something.
 func TestTortureSigurgWithoutInit(t *testing.T) {
 	const n = 10
-	p := tortureStart(t, pid1.None, "sigstate")
+	p := tortureStart(t, None, "sigstate")
 	for range 3 {
 		tortureLine(t, p)
 	}

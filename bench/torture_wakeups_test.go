@@ -12,8 +12,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/pidone/pidone/bench/internal/pid1"
 )
 
 // The lost-wakeup loop: an idle init whose child keeps every CPU busy, then
@@ -67,9 +65,9 @@ type tortureEnding struct {
 
 func TestTortureWakeups(t *testing.T) {
 	t.Logf("runs of one signal, one exit or both, the child keeping %d CPUs busy", runtime.NumCPU())
-	for _, in := range []pid1.Init{tortured(), {Name: "tini", Path: "/usr/bin/tini"}, {Name: "dumb-init", Path: "/usr/bin/dumb-init"}} {
+	for _, in := range []Init{tortured(), {Name: "tini", Path: "/usr/bin/tini"}, {Name: "dumb-init", Path: "/usr/bin/dumb-init"}} {
 		t.Run(in.Name, func(t *testing.T) {
-			if in.Path == *torturePidone {
+			if in.Path == *pidoneBinary {
 				lost, verdict := tortureWakeupLoop(t, in, *tortureWakeups)
 				tortureVerdict(t, lost == 0, "%s", verdict)
 				return
@@ -88,7 +86,7 @@ func TestTortureWakeups(t *testing.T) {
 
 // tortureWakeupLoop runs the loop against one init and returns how many
 // runs it lost, and what became of them all.
-func tortureWakeupLoop(t *testing.T, in pid1.Init, runs int) (lost int, verdict string) {
+func tortureWakeupLoop(t *testing.T, in Init, runs int) (lost int, verdict string) {
 	delayed, longest := 0, time.Duration(0)
 	var failures []string
 	for run := range runs {
@@ -122,7 +120,7 @@ func tortureWakeupLoop(t *testing.T, in pid1.Init, runs int) (lost int, verdict 
 // tortureWakeupOnce is one run: the init with its busy child, one event,
 // and the wait for its end. It returns why the run was lost, or "" and
 // whether the scheduler delayed it.
-func tortureWakeupOnce(t *testing.T, in pid1.Init, kind string, idle time.Duration) (lost string, delayed bool, took time.Duration) {
+func tortureWakeupOnce(t *testing.T, in Init, kind string, idle time.Duration) (lost string, delayed bool, took time.Duration) {
 	p := tortureStart(t, in, "hogs", strconv.Itoa(runtime.NumCPU()))
 	tortureReady(t, p)
 	time.Sleep(idle)
@@ -219,7 +217,7 @@ func tortureActivity(pid int) (busy bool, onCPU, active time.Duration, ok bool) 
 		}
 		busy = busy || state[0] == "R"
 	}
-	onCPU, queued, err := pid1.Schedstat(pid)
+	onCPU, queued, err := Schedstat(pid)
 	if err != nil {
 		return false, 0, 0, false
 	}

@@ -1,5 +1,5 @@
 // Command go-floor is the least a Go init can be with the APIs Go
-// supports, the floor pidone-bench measures pidone against: it asks
+// supports, the floor make bench measures pidone against: it asks
 // os/signal for every catchable signal on one channel, starts its command
 // in a new session, forwards each signal to the command's process group,
 // reaps every child with wait4 and WNOHANG, and exits with the command's

@@ -1,12 +1,16 @@
-// Package pid1 runs an init as PID 1 of a fresh PID namespace, with the
-// bench child (benchkid) under it, and talks to that child through pipes.
-// It is the one place where make bench and make torture start processes,
-// so both measure the same thing in the same way.
-package pid1
+//go:build bench || torture
+
+// This file runs an init as PID 1 of a fresh PID namespace, with the bench
+// child (benchkid) under it, and talks to that child through pipes. It is
+// the one place where make bench and make torture start processes, so both
+// measure the same thing in the same way.
+
+package bench
 
 import (
 	"bufio"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"runtime"
@@ -15,6 +19,13 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+)
+
+// The binaries every benchmark and torture loop runs: pidone, and the
+// child under each init.
+var (
+	pidoneBinary = flag.String("pidone", "../bin/pidone", "the pidone binary")
+	kidBinary    = flag.String("kid", "../bin/benchkid", "the child every init supervises (bench/kid/benchkid.c)")
 )
 
 // Init is one of the programs compared: how to run a command under it.

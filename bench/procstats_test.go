@@ -1,4 +1,6 @@
-package pid1
+//go:build bench || torture
+
+package bench
 
 import (
 	"bufio"
