@@ -192,7 +192,7 @@ bench: setup build bin/benchkid bin/go-floor $(if $(BEFORE),bin/pidone-$(BEFORE)
 	echo "- date: $$(date -u '+%F %H:%M UTC'), commit $$(git describe --always --dirty)"; \
 	echo "- machine: $$(uname -srm), $$(nproc) CPUs, $$($(GO) env GOVERSION)"; \
 	echo "- peers: $$(dpkg-query -W -f '$${Package} $${Version}, ' tini dumb-init catatonit | sed 's/, $$//')"; \
-	echo "- $(BENCH_ROUNDS) rounds$(if $(BENCH_FLAGS), with $(BENCH_FLAGS))$(if $(BEFORE); pidone-$(BEFORE) is pidone at $(BEFORE))$$(docker info >/dev/null 2>&1 || echo '; no Docker engine answered: no docker stop figures')"; \
+	echo "- $(BENCH_ROUNDS) rounds$(if $(BENCH_FLAGS), with $(BENCH_FLAGS))$(if $(BEFORE),; pidone-$(BEFORE) is pidone at $(BEFORE))$$(docker info >/dev/null 2>&1 || echo '; no Docker engine answered: no docker stop figures')"; \
 	echo; echo '```'; $(GO) tool benchstat -row .name -col '/init@($(strip $(BENCH_COLUMNS)))' $(BENCH_RAW); echo '```'; \
 	} >bench/RESULTS.md
 	@echo "bench: wrote bench/RESULTS.md (raw: $(BENCH_RAW))"
