@@ -92,8 +92,10 @@ check: setup lint $(REPORT)
 	@$(GOTEST) check -short -count=1 $(TEST_PARALLEL) ./...
 
 ## unit: the Go tests, including the ones that run pidone as PID 1 of a new PID namespace
+# With the tag bench the unit tests include the benchmark's own (its
+# benchmarks run only under -bench, in make bench).
 unit: $(REPORT)
-	@$(GOTEST) unit -count=1 $(TEST_PARALLEL) ./...
+	@$(GOTEST) unit -count=1 $(TEST_PARALLEL) -tags bench ./...
 
 ## next-go: the unit and process tests again on the newest Go ($(NEXT_GO)),
 ## which the go command fetches from the module proxy the first time
