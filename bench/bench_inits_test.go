@@ -5,7 +5,8 @@
 // Benchmark per figure, one sub-benchmark per init (init=NAME), each
 // figure a metric whose unit names it, for `benchstat -col /init`. Every
 // run is the init as PID 1 of a fresh PID namespace with benchkid
-// (bench/kid) as its child.
+// (bench/kid) as its child. The same package holds the torture loops
+// (torture_*_test.go, build tag torture), which share its process helpers.
 //
 // An op is one round of a figure, and ns/op is left out: a round's
 // length says nothing. make bench runs the binary once per round (-round)
