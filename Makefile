@@ -184,7 +184,7 @@ BENCH_COLUMNS = floor pidone $(if $(BEFORE),pidone-$(BEFORE)) tini tini-static d
 bench: setup build bin/benchkid bin/go-floor $(if $(BEFORE),bin/pidone-$(BEFORE))
 	@: >$(BENCH_RAW); for round in $$(seq $(BENCH_ROUNDS)); do \
 		echo "bench: round $$round of $(BENCH_ROUNDS)"; \
-		$(GO) test -tags bench -run '^TestBench' -bench . -benchtime 1x -count 1 -timeout 1h ./bench \
+		$(GO) test -tags bench -run '^$$' -bench . -benchtime 1x -count 1 -timeout 1h ./bench \
 			-args -round $$round $(BENCH_ARGS) $(BENCH_FLAGS) >>$(BENCH_RAW) 2>&1 || { tail -n 30 $(BENCH_RAW); exit 1; }; \
 	done
 	@{ echo '# pidone against tini, dumb-init and catatonit'; echo; \

@@ -10,11 +10,13 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pidone/pidone/integration/proctest"
 )
 
 var (
 	benchStartRuns = flag.Int("start-runs", 20, "start-and-exit runs per init in each round")
-	benchIdle      = flag.Duration("idle", time.Minute, "the idle window (the issue's target is for 10m)")
+	benchIdle      = flag.Duration("idle", time.Minute, "the idle window (-idle 10m for a long one)")
 	benchZombies   = flag.Int("zombies", 20000, "orphans handed to PID 1 at once")
 	benchStorm     = flag.Int("storm-orphans", 2000, "orphans made one after another")
 	benchSignals   = flag.Int("signals", 10000, "signal round trips per init in each round, after a tenth as many to warm up")
@@ -38,11 +40,11 @@ func BenchmarkSize(b *testing.B) {
 // that minus the median of /bin/true alone as PID 1, whose runs alternate
 // with the init's. init=none is /bin/true alone, against itself.
 func BenchmarkStart(b *testing.B) {
-	benchEach(b, append(benchInits(b), benchNone), func(b *testing.B, in Init) {
+	benchEach(b, append(benchInits(b), None), func(b *testing.B, in Init) {
 		var with, alone []float64
 		for range b.N * *benchStartRuns {
 			with = append(with, benchStartAndExit(b, in))
-			alone = append(alone, benchStartAndExit(b, benchNone))
+			alone = append(alone, benchStartAndExit(b, None))
 		}
 		median := benchPercentile(with, 50)
 		benchReport(b, map[string]float64{"sec/start": median, "sec-overhead/start": median - benchPercentile(alone, 50)})
@@ -242,7 +244,7 @@ func benchRoundTrips(in Init, rtt *[]float64, cpu *time.Duration) error {
 	if err := p.Expect("ready"); err != nil {
 		return err
 	}
-	if cpus := AllowedCPUs(p.Pid); cpus != strconv.Itoa(*benchPinCPU) {
+	if cpus := proctest.Status(p.Pid)["Cpus_allowed_list"]; cpus != strconv.Itoa(*benchPinCPU) {
 		return fmt.Errorf("the init runs on CPUs %q, not pinned to %d", cpus, *benchPinCPU)
 	}
 	warmUp := *benchSignals / 10

@@ -37,9 +37,6 @@ var (
 // the benchmark rather than hanging it.
 const benchLimit = 2 * time.Minute
 
-// benchNone runs the command itself as PID 1, with no init.
-var benchNone = Init{Name: "none"}
-
 // benchInits are the inits compared, in this round's order.
 func benchInits(b *testing.B) []Init {
 	inits := []Init{

@@ -77,7 +77,7 @@ func BenchmarkDockerStop(b *testing.B) {
 	if err := exec.Command("docker", "info").Run(); err != nil {
 		b.Skip("no Docker engine answered docker info")
 	}
-	benchEach(b, append(benchInits(b), benchNone), func(b *testing.B, in Init) {
+	benchEach(b, append(benchInits(b), None), func(b *testing.B, in Init) {
 		image := benchImage(b, in)
 		var took time.Duration
 		for i := range b.N {

@@ -35,7 +35,7 @@ type Init struct {
 }
 
 // None runs the command as PID 1 with no init at all.
-var None = Init{Name: "no init"}
+var None = Init{Name: "none"}
 
 // Argv is the command line that runs cmd under the init. Every init
 // compared here accepts "--" before the command.

@@ -129,14 +129,3 @@ func Zombies(pid int) int {
 	}
 	return n
 }
-
-// AllowedCPUs is pid's Cpus_allowed_list, such as "1" or "0-1".
-func AllowedCPUs(pid int) string {
-	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "Cpus_allowed_list:"); ok {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
-}
