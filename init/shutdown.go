@@ -86,36 +86,33 @@ func childrenOfSelf() []int {
 	return pids
 }
 
-func readDirNames(dir string) []string {
-	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return nil
-	}
-	defer syscall.Close(fd)
-	var names []string
-	buf := make([]byte, 4096)
-	for {
-		n, err := syscall.ReadDirent(fd, buf)
-		if err != nil || n <= 0 {
-			return names
-		}
-		_, _, names = syscall.ParseDirent(buf[:n], -1, names)
-	}
+func readDirNames(dir string) (names []string) {
+	eachRead(dir, syscall.O_DIRECTORY, syscall.ReadDirent, func(buf []byte) {
+		_, _, names = syscall.ParseDirent(buf, -1, names)
+	})
+	return names
 }
 
-func readSmallFile(path string) []byte {
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+func readSmallFile(path string) (data []byte) {
+	eachRead(path, 0, syscall.Read, func(buf []byte) { data = append(data, buf...) })
+	return data
+}
+
+// eachRead hands use what each read of path returns, until the end or the
+// first error: a file that cannot be read is one pidone has nothing to learn
+// from.
+func eachRead(path string, flags int, read func(fd int, buf []byte) (int, error), use func(buf []byte)) {
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|flags, 0)
 	if err != nil {
-		return nil
+		return
 	}
 	defer syscall.Close(fd)
-	var data []byte
 	buf := make([]byte, 4096)
 	for {
-		n, err := syscall.Read(fd, buf)
+		n, err := read(fd, buf)
 		if err != nil || n <= 0 {
-			return data
+			return
 		}
-		data = append(data, buf[:n]...)
+		use(buf[:n])
 	}
 }

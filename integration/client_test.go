@@ -10,7 +10,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/pidone/pidone/integration/proctest"
 	pt "github.com/pidone/pidone/integration/proctest"
 )
 
@@ -20,7 +19,7 @@ import (
 type client struct {
 	*container
 	cmd    *exec.Cmd
-	output *proctest.Output
+	output *pt.Output
 	exited chan struct{} // closed when the client process has ended
 }
 
@@ -28,7 +27,7 @@ type client struct {
 // the container and the client when the test ends.
 func attach(t *testing.T, parts ...[]string) *client {
 	t.Helper()
-	return runClient(t, nil, func(cmd *exec.Cmd, output *proctest.Output) {
+	return runClient(t, nil, func(cmd *exec.Cmd, output *pt.Output) {
 		cmd.Stdout, cmd.Stderr = output, output
 	}, parts)
 }
@@ -36,11 +35,11 @@ func attach(t *testing.T, parts ...[]string) *client {
 // runClient starts `docker run` with flags, without a network, after
 // connect has given the client its standard streams, and removes the
 // container and the client when the test ends.
-func runClient(t *testing.T, flags []string, connect func(*exec.Cmd, *proctest.Output), parts [][]string) *client {
+func runClient(t *testing.T, flags []string, connect func(*exec.Cmd, *pt.Output), parts [][]string) *client {
 	t.Helper()
 	c := &client{
 		container: &container{t: t, name: uniqueName(t), started: time.Now()},
-		output:    &proctest.Output{},
+		output:    &pt.Output{},
 		exited:    make(chan struct{}),
 	}
 	args := append(append([]string{"run"}, flags...), "--network", "none", "--name", c.name)

@@ -33,7 +33,7 @@ func attachTerminal(t *testing.T, parts ...[]string) *terminalSession {
 	master, terminal := openPseudoTerminal(t)
 	t.Cleanup(func() { master.Close() }) // after the client's own clean-up, which runs first
 	s := &terminalSession{master: master}
-	s.client = runClient(t, []string{"-i", "-t"}, func(cmd *exec.Cmd, _ *proctest.Output) {
+	s.client = runClient(t, []string{"-i", "-t"}, func(cmd *exec.Cmd, _ *pt.Output) {
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = terminal, terminal, terminal
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	}, parts)

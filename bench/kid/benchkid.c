@@ -75,6 +75,20 @@ static void die(const char *what) {
 	_exit(2);
 }
 
+/* The kid's forks and pipes either work or end the run: a figure measured
+ * with fewer processes than asked for would be wrong. */
+static pid_t fork_or_die(void) {
+	pid_t pid = fork();
+	if (pid < 0)
+		die("fork");
+	return pid;
+}
+
+static void pipe_or_die(int fds[2]) {
+	if (pipe(fds) < 0)
+		die("pipe");
+}
+
 /* readcmd returns the next byte on stdin, or -1 at EOF. */
 static int readcmd(void) {
 	unsigned char c;
@@ -166,11 +180,8 @@ static int readpids(int fd, pid_t *pids, int n) {
  * parent exits after them, so PID 1 inherits n zombies in one moment. */
 static void burst(pid_t *pids, int n) {
 	int p[2];
-	if (pipe(p) < 0)
-		die("pipe");
-	pid_t parent = fork();
-	if (parent < 0)
-		die("fork");
+	pipe_or_die(p);
+	pid_t parent = fork_or_die();
 	if (parent == 0) {
 		close(p[0]);
 		for (int i = 0; i < n; i++) {
@@ -200,13 +211,10 @@ static void burst(pid_t *pids, int n) {
  * tells us its pid and exits, and the grandchild exits at once. */
 static void storm(pid_t *pids, int n) {
 	int p[2];
-	if (pipe(p) < 0)
-		die("pipe");
+	pipe_or_die(p);
 	long long start = now_ns();
 	for (int i = 0; i < n; i++) {
-		pid_t c = fork();
-		if (c < 0)
-			die("fork");
+		pid_t c = fork_or_die();
 		if (c == 0) {
 			pid_t g = fork();
 			if (g == 0)
@@ -307,20 +315,15 @@ static int hogs(int n) {
 	memset(buf, 'y', sizeof buf);
 	for (int i = 0; i < n; i++) {
 		int fds[2];
-		if (pipe(fds) < 0)
-			die("pipe");
-		pid_t writer = fork();
-		if (writer < 0)
-			die("fork");
+		pipe_or_die(fds);
+		pid_t writer = fork_or_die();
 		if (writer == 0) {
 			close(fds[0]);
 			while (write(fds[1], buf, sizeof buf) > 0)
 				;
 			_exit(0);
 		}
-		pid_t reader = fork();
-		if (reader < 0)
-			die("fork");
+		pid_t reader = fork_or_die();
 		if (reader == 0) {
 			close(fds[1]);
 			while (read(fds[0], buf, sizeof buf) > 0)

@@ -51,7 +51,7 @@ func TestDropInPlacesTheChildAsTheAnchorDoes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			sameAsAnchor(t, tc.tool, tc.want, func(t *testing.T, bin string) placement {
-				argv := append(append([]string{bin}, tc.args...), "--", child, "-exit-on", "TERM=0")
+				argv := commandLine(bin, tc.args, child, "-exit-on", "TERM=0")
 				p := pt.Start(t, pt.Options{PID1: true, Env: tc.env}, argv...)
 				where := placementOf(p.WaitForLine("ready"))
 				p.Signal(syscall.SIGTERM)

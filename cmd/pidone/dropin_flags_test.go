@@ -15,7 +15,7 @@ import (
 // reparented to the init, rather than to whatever is above it: the init
 // is then a child subreaper.
 func adoptsOrphans(t *testing.T, bin string, env []string, args ...string) bool {
-	argv := append(append([]string{bin}, args...), "--", pt.SigChild(t), "-orphans", "1", "-orphan-cmd", "exec sleep 1000", "-exit-on", "TERM=0")
+	argv := commandLine(bin, args, pt.SigChild(t), "-orphans", "1", "-orphan-cmd", "exec sleep 1000", "-exit-on", "TERM=0")
 	p := pt.Start(t, pt.Options{Env: env}, argv...)
 	orphan, err := strconv.Atoi(strings.Fields(p.WaitForLine("orphans"))[1])
 	require.NoError(t, err)
@@ -81,7 +81,7 @@ func TestDropInTiniWarnsOnReaping(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			sameAsAnchor(t, "tini", tc.want, func(t *testing.T, bin string) bool {
-				argv := append(append([]string{bin}, tc.args...), "--", pt.SigChild(t), "-orphans", "1", "-orphan-cmd", "exec sleep 1", "-exit-on", "TERM=0")
+				argv := commandLine(bin, tc.args, pt.SigChild(t), "-orphans", "1", "-orphan-cmd", "exec sleep 1", "-exit-on", "TERM=0")
 				p := pt.Start(t, pt.Options{}, argv...)
 				orphan := strings.Fields(p.WaitForLine("orphans"))[1]
 				// Once the orphan has gone, its reaper has reaped it.
@@ -107,7 +107,7 @@ func TestDropInReapsOrphansWhileTheChildRuns(t *testing.T) {
 		t.Run(tc.tool, func(t *testing.T) {
 			t.Parallel()
 			sameAsAnchor(t, tc.tool, 0, func(t *testing.T, bin string) int {
-				argv := append(append([]string{bin}, tc.args...), "--", pt.SigChild(t), "-orphans", "20", "-exit-on", "TERM=0")
+				argv := commandLine(bin, tc.args, pt.SigChild(t), "-orphans", "20", "-exit-on", "TERM=0")
 				p := pt.Start(t, pt.Options{PID1: true}, argv...)
 				p.WaitForLine("orphans")
 				// The orphans exit at once; as PID 1 the init inherits each.

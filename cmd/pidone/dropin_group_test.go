@@ -89,7 +89,7 @@ func TestDropInSignalsTheAnchorsTarget(t *testing.T) {
 			t.Parallel()
 			sameAsAnchor(t, tc.tool, tc.want, func(t *testing.T, bin string) reach {
 				script, ready := withNeighbour(t, func(string) string { return "exec " + child + " -exit-on TERM=0" })
-				argv := append(append([]string{bin}, tc.args...), "--", "sh", "-c", script)
+				argv := commandLine(bin, tc.args, "sh", "-c", script)
 				p := pt.Start(t, pt.Options{Env: tc.env}, argv...)
 				p.WaitForLine("ready")
 				n := ready()
@@ -129,7 +129,7 @@ func TestDropInLeavesTheGroupAsTheAnchorDoes(t *testing.T) {
 					// The main child exits once the neighbour is ready.
 					return "until grep -q ready " + file + "; do sleep 0.01; done; exit 5"
 				})
-				argv := append(append([]string{bin}, tc.args...), "--", "sh", "-c", script)
+				argv := commandLine(bin, tc.args, "sh", "-c", script)
 				p := pt.Start(t, pt.Options{}, argv...)
 				n := ready()
 				require.Equal(t, 5, p.Wait())

@@ -46,7 +46,7 @@ func TestDropInJobControl(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			sameAsAnchor(t, tc.tool, tc.want, func(t *testing.T, bin string) jobControl {
-				argv := append(append([]string{bin}, tc.args...), "--", child, "-exit-on", "TERM=0")
+				argv := commandLine(bin, tc.args, child, "-exit-on", "TERM=0")
 				p := pt.Start(t, pt.Options{}, argv...)
 				childPid := pt.Field(p.WaitForLine("ready"), "pid")
 				var got jobControl

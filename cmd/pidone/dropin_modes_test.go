@@ -54,7 +54,7 @@ type logs struct {
 func TestDropInVerbosity(t *testing.T) {
 	run := func(env []string, args ...string) func(t *testing.T, bin string) logs {
 		return func(t *testing.T, bin string) logs {
-			p := pt.Start(t, pt.Options{PID1: true, Env: env}, append(append([]string{bin}, args...), "--", "true")...)
+			p := pt.Start(t, pt.Options{PID1: true, Env: env}, commandLine(bin, args, "true")...)
 			require.Equal(t, 0, p.Wait())
 			return logs{Stdout: len(p.Stdout()) > 0, Stderr: p.Stderr() != ""}
 		}

@@ -28,11 +28,9 @@ func realTool(t *testing.T, tool string) string {
 	return path
 }
 
-// pidoneAs is pidone linked under the name tool, which selects its personality.
-func pidoneAs(t *testing.T, tool string) string {
-	link := filepath.Join(t.TempDir(), tool)
-	require.NoError(t, os.Symlink(pt.Pidone(t), link))
-	return link
+// commandLine is bin with flags, then "--" and the command it supervises.
+func commandLine(bin string, flags []string, command ...string) []string {
+	return append(append([]string{bin}, flags...), append([]string{"--"}, command...)...)
 }
 
 // sameAsAnchor runs scenario under the real tool and under pidone as tool,
@@ -43,7 +41,7 @@ func sameAsAnchor[T any](t *testing.T, tool string, want T, scenario func(t *tes
 		assert.Equal(t, want, scenario(t, realTool(t, tool)), "the anchor itself")
 	})
 	t.Run("pidone as "+tool, func(t *testing.T) {
-		assert.Equal(t, want, scenario(t, pidoneAs(t, tool)))
+		assert.Equal(t, want, scenario(t, pt.PidoneAs(t, tool)))
 	})
 }
 
@@ -56,7 +54,7 @@ func betterThanAnchor[T any](t *testing.T, tool string, anchorHas, want T, why s
 		assert.Equal(t, anchorHas, scenario(t, realTool(t, tool)), "the anchor no longer shows the difference: "+why)
 	})
 	t.Run("pidone as "+tool, func(t *testing.T) {
-		assert.Equal(t, want, scenario(t, pidoneAs(t, tool)), why)
+		assert.Equal(t, want, scenario(t, pt.PidoneAs(t, tool)), why)
 	})
 }
 
@@ -215,7 +213,7 @@ func TestDumbInitReadsARewriteRuleAsDumbInitDoes(t *testing.T) {
 		})
 	}
 	t.Run("the warning", func(t *testing.T) {
-		p := pt.Start(t, pt.Options{}, pidoneAs(t, "dumb-init"), "-r", "10:12:3", "--", "true")
+		p := pt.Start(t, pt.Options{}, pt.PidoneAs(t, "dumb-init"), "-r", "10:12:3", "--", "true")
 		assert.Equal(t, 0, p.Wait())
 		assert.Equal(t, "[dumb-init] rewrite rule \"10:12:3\": read as 10:12, as dumb-init reads it; ignoring \":3\"\n", p.Stderr())
 	})
@@ -258,7 +256,7 @@ func TestCatatonitHandsSocketsOnWithTheChildsPid(t *testing.T) {
 		})
 	})
 	t.Run("a command that cannot start through the stage is reported as ever", func(t *testing.T) {
-		p := pt.Start(t, pt.Options{}, "/bin/sh", "-c", `LISTEN_FDS=1 LISTEN_PID=$$ exec "$1" -- /no/such/file`, "sh", pidoneAs(t, "catatonit"))
+		p := pt.Start(t, pt.Options{}, "/bin/sh", "-c", `LISTEN_FDS=1 LISTEN_PID=$$ exec "$1" -- /no/such/file`, "sh", pt.PidoneAs(t, "catatonit"))
 		assert.Equal(t, 1, p.Wait())
 		assert.Contains(t, p.Stderr(), "failed to exec pid1: No such file or directory")
 	})

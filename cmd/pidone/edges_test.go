@@ -100,7 +100,7 @@ func TestALogLineToABrokenStderrCostsTheChildNothing(t *testing.T) {
 	// sleep killed by the forwarded SIGTERM, which on the broken pipe would
 	// raise a SIGPIPE of its own.
 	child := `exec 2>/dev/null; trap 'echo PIPE >>` + got + `' PIPE; trap 'echo TERM >>` + got + `; exit 7' TERM; touch ` + ready + `; while :; do sleep 0.01; done`
-	for _, bin := range []struct{ name, path string }{{"pidone -vv", pt.Pidone(t)}, {"pidone as tini -vvv", pidoneAs(t, "tini")}} {
+	for _, bin := range []struct{ name, path string }{{"pidone -vv", pt.Pidone(t)}, {"pidone as tini -vvv", pt.PidoneAs(t, "tini")}} {
 		t.Run(bin.name, func(t *testing.T) {
 			os.Remove(ready)
 			os.Remove(got)

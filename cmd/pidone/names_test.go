@@ -13,13 +13,6 @@ import (
 	pt "github.com/pidone/pidone/integration/proctest"
 )
 
-// installedUnder is pidone linked under name, in a directory of its own.
-func installedUnder(t *testing.T, name string) string {
-	link := filepath.Join(t.TempDir(), name)
-	require.NoError(t, os.Symlink(pt.Pidone(t), link))
-	return link
-}
-
 func TestEveryInstalledNameSelectsItsPersonality(t *testing.T) {
 	for _, row := range installedAs {
 		for _, argv0 := range []string{row.name, "/sbin/" + row.name, "/run/" + row.name} {
@@ -40,7 +33,7 @@ func TestEveryInstalledNameInAnInitSlot(t *testing.T) {
 	// The cases run side by side: most wait out a timer or a sleep.
 	child := pt.SigChild(t)
 	for _, row := range installedAs {
-		bin := installedUnder(t, row.name)
+		bin := pt.PidoneAs(t, row.name)
 		if row.personality == &pausePersonality {
 			t.Run(row.name+": pauses without a command, reaps, exits 0 on SIGTERM", func(t *testing.T) {
 				t.Parallel()
@@ -87,7 +80,7 @@ func TestEveryInstalledNameInAnInitSlot(t *testing.T) {
 	}
 	t.Run("pidone -P pauses as catatonit -P does", func(t *testing.T) {
 		t.Parallel()
-		pauses(t, installedUnder(t, "pidone"), "-P")
+		pauses(t, pt.PidoneAs(t, "pidone"), "-P")
 	})
 }
 

@@ -44,7 +44,7 @@ func newSandbox(t *testing.T, env []string, argv ...string) *sandbox {
 	s := &sandbox{t: t, unshare: pt.Start(t, pt.Options{Env: env},
 		append([]string{"unshare", "--pid", "--fork", "--mount-proc", "--"}, argv...)...)}
 	require.Eventually(t, func() bool {
-		for _, p := range childrenOf(s.unshare.Pid()) {
+		for _, p := range pt.Children(s.unshare.Pid()) {
 			if args := cmdline(p); len(args) > 0 && args[0] == argv[0] {
 				s.init = p
 				return true
@@ -90,28 +90,12 @@ func (s *sandbox) exitCode() int {
 // children lists PID 1's children by pid, each as "name state".
 func (s *sandbox) children() map[string]string {
 	procs := map[string]string{}
-	for _, p := range childrenOf(s.init) {
+	for _, p := range pt.Children(s.init) {
 		if st := pt.Status(p); st != nil {
 			procs[strconv.Itoa(p)] = st["Name"] + " " + st["State"][:1]
 		}
 	}
 	return procs
-}
-
-// childrenOf lists the processes whose parent is pid, zombies included.
-func childrenOf(pid int) []int {
-	var children []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		n, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if st := pt.Status(n); st != nil && st["PPid"] == strconv.Itoa(pid) {
-			children = append(children, n)
-		}
-	}
-	return children
 }
 
 func cmdline(pid int) []string {

@@ -71,6 +71,29 @@ func SignalSet(mask string) []int {
 	return sigs
 }
 
+// Pids lists the processes /proc shows now, zombies included.
+func Pids() []int {
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		if pid, err := strconv.Atoi(e.Name()); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// Children lists the processes whose parent is pid, zombies included.
+func Children(pid int) []int {
+	var children []int
+	for _, n := range Pids() {
+		if st := Status(n); st != nil && st["PPid"] == strconv.Itoa(pid) {
+			children = append(children, n)
+		}
+	}
+	return children
+}
+
 // killTree sends SIGKILL to pid and all its descendants, until none is left.
 func killTree(pid int) {
 	for round := 0; round < 10; round++ {
@@ -90,12 +113,7 @@ func killTree(pid int) {
 // descendants lists the descendants of pid, with or without zombies.
 func descendants(pid int, zombies bool) []int {
 	children := map[int][]int{}
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		n, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
+	for _, n := range Pids() {
 		st := Status(n)
 		if st == nil || (!zombies && strings.HasPrefix(st["State"], "Z")) {
 			continue
@@ -119,13 +137,11 @@ func killMarked(mark string) {
 	want := []byte(mark + "\x00")
 	for round := 0; round < 10; round++ {
 		found := false
-		entries, _ := os.ReadDir("/proc")
-		for _, e := range entries {
-			pid, err := strconv.Atoi(e.Name())
-			if err != nil || pid == os.Getpid() {
+		for _, pid := range Pids() {
+			if pid == os.Getpid() {
 				continue
 			}
-			env, err := os.ReadFile("/proc/" + e.Name() + "/environ")
+			env, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
 			if err == nil && bytes.Contains(append([]byte{0}, env...), append([]byte{0}, want...)) {
 				_ = syscall.Kill(pid, syscall.SIGKILL)
 				found = true

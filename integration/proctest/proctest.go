@@ -41,6 +41,14 @@ var (
 // Pidone returns the path of a freshly built pidone binary.
 func Pidone(t testing.TB) string { return built(t, "pidone") }
 
+// PidoneAs returns pidone linked under name, in a directory of its own:
+// the name pidone is started under selects its personality.
+func PidoneAs(t testing.TB, name string) string {
+	link := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.Symlink(Pidone(t), link))
+	return link
+}
+
 // SigChild returns the path of the sigchild test program.
 func SigChild(t testing.TB) string { return built(t, "sigchild") }
 
