@@ -86,33 +86,34 @@ func childrenOfSelf() []int {
 	return pids
 }
 
-func readDirNames(dir string) (names []string) {
-	eachRead(dir, syscall.O_DIRECTORY, syscall.ReadDirent, func(buf []byte) {
-		_, _, names = syscall.ParseDirent(buf, -1, names)
-	})
+func readDirNames(dir string) []string {
+	_, _, names := syscall.ParseDirent(readWhole(dir, syscall.O_DIRECTORY), -1, nil)
 	return names
 }
 
-func readSmallFile(path string) (data []byte) {
-	eachRead(path, 0, syscall.Read, func(buf []byte) { data = append(data, buf...) })
-	return data
-}
+func readSmallFile(path string) []byte { return readWhole(path, 0) }
 
-// eachRead hands use what each read of path returns, until the end or the
-// first error: a file that cannot be read is one pidone has nothing to learn
-// from.
-func eachRead(path string, flags int, read func(fd int, buf []byte) (int, error), use func(buf []byte)) {
+// readWhole returns all that reading path yields, a directory's entries as
+// the kernel writes them when flags hold O_DIRECTORY, until the end or the
+// first error: a file that cannot be read is one pidone has nothing to
+// learn from.
+func readWhole(path string, flags int) []byte {
 	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|flags, 0)
 	if err != nil {
-		return
+		return nil
 	}
 	defer syscall.Close(fd)
+	read := syscall.Read
+	if flags&syscall.O_DIRECTORY != 0 {
+		read = syscall.ReadDirent
+	}
+	var data []byte
 	buf := make([]byte, 4096)
 	for {
 		n, err := read(fd, buf)
 		if err != nil || n <= 0 {
-			return
+			return data
 		}
-		use(buf[:n])
+		data = append(data, buf[:n]...)
 	}
 }
