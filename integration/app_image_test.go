@@ -21,17 +21,17 @@ func TestAppImageBuiltWithCopyFromRunsAndStops(t *testing.T) {
 	assert.Equal(t, `["/pidone","--"]`, strings.TrimSpace(docker(t, "inspect", "-f", "{{json .Config.Entrypoint}}", appImage)))
 
 	c := start(t, []string{appImage})
-	c.waitForLog("app ready")
-	c.stop(30)
-	assert.Equal(t, 0, c.exitCode(), "the app's SIGTERM trap decided the code")
-	assert.True(t, pt.HasLine(c.logs(), "app stopping"), c.logs())
+	c.WaitForLog("app ready")
+	c.Stop(30)
+	assert.Equal(t, 0, c.ExitCode(), "the app's SIGTERM trap decided the code")
+	assert.True(t, pt.HasLine(c.Logs(), "app stopping"), c.Logs())
 }
 
 // The release image holds pidone and its license, and nothing else.
 func TestReleaseImageHoldsOnlyPidone(t *testing.T) {
 	t.Parallel()
-	name := uniqueName(t)
-	t.Cleanup(func() { removeContainer(name) })
+	requireEngine(t)
+	name := machineDocker.Named(t).Name
 	// A scratch image needs a command to be created, never to be run.
 	docker(t, "create", "--network", "none", "--name", name, releaseImage, "/pidone")
 	listing, err := exec.Command("sh", "-c", "docker export "+name+" | tar -t").Output()

@@ -34,7 +34,7 @@ func TestSignallingTheAttachedClient(t *testing.T) {
 			c.signal(s.sig)
 			waitForKillEvent(t, c.container, s.sig)
 			assert.True(t, c.running(), "docker run is still attached")
-			assert.Equal(t, "running", c.state())
+			assert.Equal(t, "running", c.State())
 		})
 
 		t.Run("with pidone SIG"+s.name+" stops the container and the client exits "+itoa(s.code), func(t *testing.T) {
@@ -43,7 +43,7 @@ func TestSignallingTheAttachedClient(t *testing.T) {
 			c.waitForOutput("ready")
 			c.signal(s.sig)
 			assert.Equal(t, s.code, c.exitCode(), "docker run exits with the container's code")
-			assert.Equal(t, s.code, c.container.exitCode())
+			assert.Equal(t, s.code, c.container.ExitCode())
 		})
 	}
 
@@ -65,8 +65,8 @@ func TestSignallingTheAttachedClient(t *testing.T) {
 		}, patience, 200*time.Millisecond, "the client ends after enough SIGTERMs")
 		assert.Equal(t, 1, c.exitCode())
 		assert.GreaterOrEqual(t, sent, 3)
-		assert.Empty(t, c.killEvents(), "the engine sent the container no signal")
-		assert.Equal(t, "running", c.state())
+		assert.Empty(t, c.container.KillEvents(), "the engine sent the container no signal")
+		assert.Equal(t, "running", c.State())
 	})
 }
 
@@ -75,7 +75,7 @@ func TestSignallingTheAttachedClient(t *testing.T) {
 func waitForKillEvent(t *testing.T, c *container, sig syscall.Signal) {
 	t.Helper()
 	require.Eventually(t, func() bool {
-		for _, got := range c.killEvents() {
+		for _, got := range c.KillEvents() {
 			if got == itoa(int(sig)) {
 				return true
 			}

@@ -37,12 +37,13 @@ func attach(t *testing.T, parts ...[]string) *client {
 // container and the client when the test ends.
 func runClient(t *testing.T, flags []string, connect func(*exec.Cmd, *pt.Output), parts [][]string) *client {
 	t.Helper()
+	requireEngine(t)
 	c := &client{
-		container: &container{t: t, name: uniqueName(t), started: time.Now()},
+		container: machineDocker.Named(t),
 		output:    &pt.Output{},
 		exited:    make(chan struct{}),
 	}
-	args := append(append([]string{"run"}, flags...), "--network", "none", "--name", c.name)
+	args := append(append([]string{"run"}, flags...), "--network", "none", "--name", c.Name)
 	for _, part := range parts {
 		args = append(args, part...)
 	}
@@ -54,7 +55,7 @@ func runClient(t *testing.T, flags []string, connect func(*exec.Cmd, *pt.Output)
 		close(c.exited)
 	}()
 	t.Cleanup(func() {
-		removeContainer(c.name)
+		machineDocker.Remove(c.Name)
 		c.cmd.Process.Kill()
 		<-c.exited
 	})
@@ -64,16 +65,16 @@ func runClient(t *testing.T, flags []string, connect func(*exec.Cmd, *pt.Output)
 // waitForOutput waits until the container's output, as the client shows
 // it, holds line.
 func (c *client) waitForOutput(line string) {
-	c.t.Helper()
-	require.Eventually(c.t, func() bool { return pt.HasLine(c.output.String(), line) }, patience, poll,
+	c.T.Helper()
+	require.Eventually(c.T, func() bool { return pt.HasLine(c.output.String(), line) }, patience, poll,
 		"client never showed %q; it showed:\n%s", line, c.output.String())
 }
 
 // signal sends sig to the client process, as a terminal or a process
 // manager would.
 func (c *client) signal(sig syscall.Signal) {
-	c.t.Helper()
-	require.NoError(c.t, c.cmd.Process.Signal(sig))
+	c.T.Helper()
+	require.NoError(c.T, c.cmd.Process.Signal(sig))
 }
 
 func (c *client) running() bool {
@@ -89,13 +90,13 @@ func (c *client) running() bool {
 // killed by a signal fails the test, since docker run reports the
 // container's code as its own.
 func (c *client) exitCode() int {
-	c.t.Helper()
+	c.T.Helper()
 	select {
 	case <-c.exited:
 	case <-time.After(patience):
-		require.FailNow(c.t, "docker run did not exit", "it showed:\n%s", c.output.String())
+		require.FailNow(c.T, "docker run did not exit", "it showed:\n%s", c.output.String())
 	}
 	status := c.cmd.ProcessState.Sys().(syscall.WaitStatus)
-	require.False(c.t, status.Signaled(), "docker run was killed by %v", status.Signal())
+	require.False(c.T, status.Signaled(), "docker run was killed by %v", status.Signal())
 	return status.ExitStatus()
 }

@@ -18,17 +18,17 @@ func TestDrainEndsAnEscapedDaemon(t *testing.T) {
 	t.Run("a daemon that ignores SIGTERM is killed when the grace period ends", func(t *testing.T) {
 		t.Parallel()
 		c := start(t, withPidone("-v", "--grace", "2s", "--", "sh", "-c", daemonThenExit7("trap '' TERM")))
-		assert.Equal(t, 7, c.exitCode(), "the main child's code, not the daemon's")
-		assert.True(t, pt.HasLine(c.logs(), "daemon up"), "the daemon ran:\n%s", c.logs())
-		assert.True(t, pt.HasLine(c.logs(), "[pidone] grace period over, sending SIGKILL to what is left"), "pidone, not docker, killed it:\n%s", c.logs())
+		assert.Equal(t, 7, c.ExitCode(), "the main child's code, not the daemon's")
+		assert.True(t, pt.HasLine(c.Logs(), "daemon up"), "the daemon ran:\n%s", c.Logs())
+		assert.True(t, pt.HasLine(c.Logs(), "[pidone] grace period over, sending SIGKILL to what is left"), "pidone, not docker, killed it:\n%s", c.Logs())
 	})
 
 	t.Run("a daemon that ends on SIGTERM ends the drain at once", func(t *testing.T) {
 		t.Parallel()
 		c := start(t, withPidone("-v", "--grace", "1000s", "--", "sh", "-c", daemonThenExit7("trap 'echo daemon got SIGTERM; exit 0' TERM")))
-		assert.Equal(t, 7, c.exitCode(), "the main child's code, not the daemon's")
-		assert.True(t, pt.HasLine(c.logs(), "daemon got SIGTERM"), "the drain sent it SIGTERM:\n%s", c.logs())
-		assert.NotContains(t, c.logs(), "grace period over")
+		assert.Equal(t, 7, c.ExitCode(), "the main child's code, not the daemon's")
+		assert.True(t, pt.HasLine(c.Logs(), "daemon got SIGTERM"), "the drain sent it SIGTERM:\n%s", c.Logs())
+		assert.NotContains(t, c.Logs(), "grace period over")
 	})
 }
 

@@ -19,10 +19,10 @@ func TestContainerExitsWithTheCodeOfAChildThatHandlesSIGTERM(t *testing.T) {
 			t.Parallel()
 			script := "trap 'echo stopping; exit " + code + "' TERM; echo ready; while :; do sleep 1; done"
 			c := start(t, withPidone("--", "sh", "-c", script))
-			c.waitForLog("ready")
-			c.stop(30)
-			assert.Equal(t, code, itoa(c.exitCode()))
-			assert.True(t, pt.HasLine(c.logs(), "stopping"), "the child's trap ran")
+			c.WaitForLog("ready")
+			c.Stop(30)
+			assert.Equal(t, code, itoa(c.ExitCode()))
+			assert.True(t, pt.HasLine(c.Logs(), "stopping"), "the child's trap ran")
 		})
 	}
 }
@@ -31,5 +31,5 @@ func TestContainerExitsWithTheCodeOfAChildThatHandlesSIGTERM(t *testing.T) {
 func TestContainerExitsWithTheCodeOfAChildThatEnds(t *testing.T) {
 	t.Parallel()
 	c := start(t, withPidone("--", "sh", "-c", "exit 7"))
-	assert.Equal(t, 7, c.exitCode())
+	assert.Equal(t, 7, c.ExitCode())
 }

@@ -14,8 +14,8 @@ import (
 func TestWithoutPidoneDockerStopEndsInSIGKILL(t *testing.T) {
 	t.Parallel()
 	c := start(t, withoutPidone("sleep", "10000"))
-	c.stop(2)
-	assert.Equal(t, 137, c.exitCode(), "128+SIGKILL: the SIGTERM was ignored")
+	c.Stop(2)
+	assert.Equal(t, 137, c.ExitCode(), "128+SIGKILL: the SIGTERM was ignored")
 }
 
 // Scenario 2: with pidone as PID 1 the same SIGTERM reaches sleep, which
@@ -23,8 +23,8 @@ func TestWithoutPidoneDockerStopEndsInSIGKILL(t *testing.T) {
 func TestWithPidoneDockerStopEndsInSIGTERM(t *testing.T) {
 	t.Parallel()
 	c := start(t, withPidone("--", "sleep", "10000"))
-	c.waitForProcess("sleep")
+	c.WaitForProcess("sleep")
 	// A generous grace period: only a SIGKILL from docker can give 137.
-	c.stop(30)
-	assert.Equal(t, 143, c.exitCode(), "128+SIGTERM: sleep died of the forwarded SIGTERM")
+	c.Stop(30)
+	assert.Equal(t, 143, c.ExitCode(), "128+SIGTERM: sleep died of the forwarded SIGTERM")
 }

@@ -29,24 +29,24 @@ func signalPrinter() []string {
 func TestDockerKillReachesTheChild(t *testing.T) {
 	t.Parallel()
 	c := start(t, withPidone(append([]string{"--"}, signalPrinter()...)...))
-	c.waitForLog("ready")
+	c.WaitForLog("ready")
 	for _, sig := range commonSignals {
-		c.kill(sig)
-		c.waitForLog("got " + sig)
+		c.Kill(sig)
+		c.WaitForLog("got " + sig)
 	}
-	assert.Equal(t, "running", c.state(), "the child handled every signal and runs on")
-	assert.Equal(t, len(commonSignals), strings.Count(c.logs(), "\ngot "), "each signal arrived once:\n%s", c.logs())
+	assert.Equal(t, "running", c.State(), "the child handled every signal and runs on")
+	assert.Equal(t, len(commonSignals), strings.Count(c.Logs(), "\ngot "), "each signal arrived once:\n%s", c.Logs())
 }
 
 // With -r FROM:TO the child gets TO instead, and TO 0 drops the signal.
 func TestDockerKillIsRewritten(t *testing.T) {
 	t.Parallel()
 	c := start(t, withPidone(append([]string{"-vv", "-r", "USR1:HUP", "-r", "WINCH:0", "--"}, signalPrinter()...)...))
-	c.waitForLog("ready")
-	c.kill("USR1")
-	c.waitForLog("got HUP")
-	c.kill("WINCH")
-	c.waitForLog("[pidone] dropping SIGWINCH")
-	assert.False(t, pt.HasLine(c.logs(), "got USR1"), "USR1 was rewritten:\n%s", c.logs())
-	assert.False(t, pt.HasLine(c.logs(), "got WINCH"), "WINCH was dropped:\n%s", c.logs())
+	c.WaitForLog("ready")
+	c.Kill("USR1")
+	c.WaitForLog("got HUP")
+	c.Kill("WINCH")
+	c.WaitForLog("[pidone] dropping SIGWINCH")
+	assert.False(t, pt.HasLine(c.Logs(), "got USR1"), "USR1 was rewritten:\n%s", c.Logs())
+	assert.False(t, pt.HasLine(c.Logs(), "got WINCH"), "WINCH was dropped:\n%s", c.Logs())
 }

@@ -11,7 +11,6 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/pidone/pidone/integration/proctest"
 	pt "github.com/pidone/pidone/integration/proctest"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
@@ -44,16 +43,16 @@ func attachTerminal(t *testing.T, parts ...[]string) *terminalSession {
 
 // typeIn sends keystrokes, as a user types them.
 func (s *terminalSession) typeIn(keys string) {
-	s.t.Helper()
+	s.T.Helper()
 	_, err := s.master.Write([]byte(keys))
-	require.NoError(s.t, err)
+	require.NoError(s.T, err)
 }
 
 // waitForScreenLine waits until the terminal shows line, once the
 // terminal's own echo of ^C and its escape sequences are taken out.
 func (s *terminalSession) waitForScreenLine(line string) {
-	s.t.Helper()
-	require.Eventually(s.t, func() bool { return pt.HasLine(screen(s.output.String()), line) }, patience, poll,
+	s.T.Helper()
+	require.Eventually(s.T, func() bool { return pt.HasLine(screen(s.output.String()), line) }, patience, poll,
 		"the terminal never showed %q; it showed:\n%s", line, s.output.String())
 }
 
@@ -64,8 +63,8 @@ const shellPrompt = "/ # "
 // Enter. A shell may discard what was typed before it prompts, when it sets
 // the terminal up for line editing.
 func (s *terminalSession) typeCommand(line string) {
-	s.t.Helper()
-	require.Eventually(s.t, func() bool {
+	s.T.Helper()
+	require.Eventually(s.T, func() bool {
 		shown := screen(s.output.String())
 		return strings.Count(shown, shellPrompt) > s.promptsUsed && strings.HasSuffix(shown, shellPrompt)
 	}, patience, poll, "the shell never prompted for %q; it showed:\n%s", line, s.output.String())
@@ -77,10 +76,10 @@ func (s *terminalSession) typeCommand(line string) {
 // foreground process group of its terminal, and not stopped: then the
 // interrupt and suspend characters reach it.
 func (s *terminalSession) waitForForegroundJob(cmdline string) {
-	s.t.Helper()
+	s.T.Helper()
 	script := `for d in /proc/[0-9]*; do [ "$(tr '\0' ' ' < $d/cmdline)" = "` + cmdline + ` " ] && cat $d/stat; done`
-	require.Eventually(s.t, func() bool {
-		stat := s.exec("sh", "-c", script+"; true")
+	require.Eventually(s.T, func() bool {
+		stat := s.Exec("sh", "-c", script+"; true")
 		end := strings.LastIndexByte(stat, ')')
 		if end < 0 {
 			return false
@@ -101,7 +100,7 @@ func screen(output string) string {
 // the test reads and types into, and the terminal the client uses.
 func openPseudoTerminal(t *testing.T) (master, terminal *os.File) {
 	t.Helper()
-	master, terminal = proctest.OpenPTY(t)
+	master, terminal = pt.OpenPTY(t)
 	// Wide enough that no command line the test types wraps.
 	require.NoError(t, unix.IoctlSetWinsize(int(terminal.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 40, Col: 250}))
 	return master, terminal

@@ -19,10 +19,10 @@ func TestChildStartsWithTheSignalStateDockerGives(t *testing.T) {
 	t.Parallel()
 	bare := start(t, withoutPidone(readSignalState...))
 	under := start(t, withPidone(append([]string{"--"}, readSignalState...)...))
-	assert.Equal(t, 0, bare.exitCode())
-	assert.Equal(t, 0, under.exitCode())
+	assert.Equal(t, 0, bare.ExitCode())
+	assert.Equal(t, 0, under.ExitCode())
 
-	want := strings.TrimSpace(bare.logs())
+	want := strings.TrimSpace(bare.Logs())
 	assert.Equal(t, "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000", want, "docker starts PID 1 with nothing blocked or ignored")
-	assert.Equal(t, want, strings.TrimSpace(under.logs()))
+	assert.Equal(t, want, strings.TrimSpace(under.Logs()))
 }

@@ -50,7 +50,7 @@ func TestCtrlCInATerminalReachesTheForegroundJob(t *testing.T) {
 
 	s.typeCommand("exit 3")
 	assert.Equal(t, 3, s.exitCode(), "docker run exits with the shell's code")
-	assert.Equal(t, 3, s.container.exitCode())
+	assert.Equal(t, 3, s.container.ExitCode())
 }
 
 // With a terminal but no one typing (`docker run -d -t`), docker stop
@@ -58,7 +58,7 @@ func TestCtrlCInATerminalReachesTheForegroundJob(t *testing.T) {
 func TestDockerStopWithATerminal(t *testing.T) {
 	t.Parallel()
 	c := start(t, dockerFlags("-t"), withPidone("--", "sleep", "10000"))
-	c.waitForProcess("sleep")
-	c.stop(30)
-	assert.Equal(t, 143, c.exitCode())
+	c.WaitForProcess("sleep")
+	c.Stop(30)
+	assert.Equal(t, 143, c.ExitCode())
 }

@@ -3,7 +3,6 @@
 package integration
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -30,10 +29,10 @@ func TestOrphansAreReaped(t *testing.T) {
 	c := start(t, withPidone(append([]string{"--"}, orphanMaker...)...))
 	releaseOrphans(t, c)
 	require.Eventually(t, func() bool {
-		procs := c.processes()
-		return procs.count("cat") == 0 && procs.zombies() == 0
-	}, patience, poll, "orphans left behind: %v", c.processes())
-	assert.Equal(t, "running", c.state(), "the child keeps running")
+		procs := c.Processes()
+		return procs.Count("cat") == 0 && procs.Zombies() == 0
+	}, patience, poll, "orphans left behind: %v", c.Processes())
+	assert.Equal(t, "running", c.State(), "the child keeps running")
 }
 
 // The negative control: with `sleep` as PID 1, nobody reaps the orphans,
@@ -42,81 +41,15 @@ func TestWithoutPidoneOrphansStayZombies(t *testing.T) {
 	t.Parallel()
 	c := start(t, withoutPidone(orphanMaker...))
 	releaseOrphans(t, c)
-	require.Eventually(t, func() bool { return c.processes().zombies() == orphans }, patience, poll,
-		"expected %d zombies: %v", orphans, c.processes())
+	require.Eventually(t, func() bool { return c.Processes().Zombies() == orphans }, patience, poll,
+		"expected %d zombies: %v", orphans, c.Processes())
 }
 
 // releaseOrphans waits until every orphan waits at the gate, then opens it.
 func releaseOrphans(t *testing.T, c *container) {
 	t.Helper()
-	c.waitForLog("orphans started")
-	require.Eventually(t, func() bool { return c.processes().count("cat") == orphans }, patience, poll,
-		"not every orphan started: %v", c.processes())
-	c.exec("sh", "-c", "echo open > /tmp/gate")
-}
-
-// processTable maps each process in the container to its command name and
-// state letter, as /proc/PID/stat shows them: "cat Z".
-type processTable map[string]string
-
-// processes reads the container's process table from inside it.
-func (c *container) processes() processTable {
-	c.t.Helper()
-	// One grep over every stat file: it lists itself, but no cat of its own,
-	// and it is no zombie; busybox's read builtin, one byte a system call,
-	// would take seconds over the orphans' hundreds of files. A process that
-	// ends between the glob and the read is simply not listed, and grep's
-	// status for that is no failure of the listing.
-	out := c.exec("sh", "-c", `grep -h "" /proc/[0-9]*/stat 2>/dev/null; true`)
-	procs := processTable{}
-	for _, line := range strings.Split(out, "\n") {
-		open, end := strings.IndexByte(line, '('), strings.LastIndexByte(line, ')')
-		if open < 0 || end < open || end+3 > len(line) {
-			continue
-		}
-		pid := strings.TrimSpace(line[:open])
-		procs[pid] = line[open+1:end] + " " + line[end+2:end+3]
-	}
-	return procs
-}
-
-// waitForProcess waits until command runs in the container: a docker stop
-// before that would land in pidone's start-up window, which make
-// bench-startup measures, not the test that waits.
-func (c *container) waitForProcess(command string) {
-	c.t.Helper()
-	require.Eventually(c.t, func() bool { return c.processes().count(command) > 0 }, patience, poll,
-		"%s never ran in the container", command)
-}
-
-func (p processTable) count(command string) int {
-	n := 0
-	for _, proc := range p {
-		if strings.HasPrefix(proc, command+" ") {
-			n++
-		}
-	}
-	return n
-}
-
-func (p processTable) zombies() int {
-	n := 0
-	for _, proc := range p {
-		if strings.HasSuffix(proc, " Z") {
-			n++
-		}
-	}
-	return n
-}
-
-func (p processTable) String() string {
-	states := map[string]int{}
-	for _, proc := range p {
-		states[proc]++
-	}
-	var parts []string
-	for proc, n := range states {
-		parts = append(parts, proc+" ×"+itoa(n))
-	}
-	return strings.Join(parts, ", ")
+	c.WaitForLog("orphans started")
+	require.Eventually(t, func() bool { return c.Processes().Count("cat") == orphans }, patience, poll,
+		"not every orphan started: %v", c.Processes())
+	c.Exec("sh", "-c", "echo open > /tmp/gate")
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pidone/pidone/integration/enginetest"
 	pt "github.com/pidone/pidone/integration/proctest"
 )
 
@@ -32,7 +33,8 @@ const (
 	dockerStartLimit = 120 * time.Second
 )
 
-var docker = &engine{name: "docker", argv: []string{"docker", "-H", "unix://" + dockerSocket}, withInit: withInit,
+var docker = &engine{name: "docker", Client: enginetest.Client{Argv: []string{"docker", "-H", "unix://" + dockerSocket}, Prefix: "pidone-engines"},
+	withInit:  withInit,
 	initArgv0: "/sbin/docker-init", initVersion: "tini version 0.19.0"}
 
 // startDocker starts the suite's dockerd and builds the image in it; it
@@ -77,9 +79,9 @@ func startDocker(work, context string) (stop func()) {
 	exited := make(chan struct{})
 	go func() { daemon.Wait(); close(exited) }()
 	stop = func() {
-		if _, _, code := docker.try("info"); code == 0 {
-			if ids, _, _ := docker.try("ps", "-aq"); strings.TrimSpace(ids) != "" {
-				docker.try(append([]string{"rm", "-f", "-v"}, strings.Fields(ids)...)...)
+		if _, _, code := docker.Try("info"); code == 0 {
+			if ids, _, _ := docker.Try("ps", "-aq"); strings.TrimSpace(ids) != "" {
+				docker.Try(append([]string{"rm", "-f", "-v"}, strings.Fields(ids)...)...)
 			}
 		}
 		stopDockerd(daemon.Process.Pid)
@@ -93,7 +95,7 @@ func startDocker(work, context string) (stop func()) {
 
 	deadline := time.Now().Add(dockerStartLimit)
 	for {
-		if _, _, code := docker.try("version"); code == 0 {
+		if _, _, code := docker.Try("version"); code == 0 {
 			break
 		}
 		select {
@@ -107,7 +109,7 @@ func startDocker(work, context string) (stop func()) {
 			return stop
 		}
 	}
-	build := docker.command("build", "--quiet", "--network", "none", "-t", image, "-f", filepath.Join(context, "Containerfile"), context)
+	build := docker.Command("build", "--quiet", "--network", "none", "-t", image, "-f", filepath.Join(context, "Containerfile"), context)
 	// Debian's docker.io has no buildx for BuildKit; the classic builder
 	// needs nothing more.
 	if exec.Command("docker", "buildx", "version").Run() != nil {
@@ -182,11 +184,11 @@ func TestDockerStopTimeoutUnderDockerInit(t *testing.T) {
 	t.Parallel()
 	c := docker.start(t, withInit("-e", "PIDONE_STOP_TIMEOUT=1s",
 		image, "sh", "-c", `trap "" TERM; echo ready; while :; do sleep 1; done`)...)
-	c.waitForLog("ready")
-	c.stop(60)
-	assert.Equal(t, 137, c.exitCode())
-	assert.Equal(t, []string{"15"}, killSignals(t, c), "the SIGKILL was pidone's, not Docker's")
-	assert.Contains(t, c.logs(), "[tini] ", "pidone said why, in one line under tini's name")
+	c.WaitForLog("ready")
+	c.Stop(60)
+	assert.Equal(t, 137, c.ExitCode())
+	assert.Equal(t, []string{"15"}, c.KillEvents(), "the SIGKILL was pidone's, not Docker's")
+	assert.Contains(t, c.Logs(), "[tini] ", "pidone said why, in one line under tini's name")
 }
 
 // A pids limit with no room for pidone's threads and the command is one
@@ -223,9 +225,9 @@ func TestDockerReadOnlyNonRoot(t *testing.T) {
 	assert.Equal(t, "65534\nread-only\n", stdout)
 
 	c := docker.start(t, withInit(append(flags, image, "sleep", "10000")...)...)
-	waitForProcess(t, c, "sleep")
-	c.stop(30)
-	assert.Equal(t, 143, c.exitCode())
+	c.WaitForProcess("sleep")
+	c.Stop(30)
+	assert.Equal(t, 143, c.ExitCode())
 }
 
 // With -t the command has the terminal, and docker stop still reaches it.
@@ -237,9 +239,9 @@ func TestDockerTerminal(t *testing.T) {
 	assert.True(t, pt.HasLine(stdout, "on a terminal"), stdout)
 
 	c := docker.start(t, withInit("-t", image, "sleep", "10000")...)
-	waitForProcess(t, c, "sleep")
-	c.stop(30)
-	assert.Equal(t, 143, c.exitCode())
+	c.WaitForProcess("sleep")
+	c.Stop(30)
+	assert.Equal(t, 143, c.ExitCode())
 }
 
 // waitAllScript is a main child that leaves a background process waiting
@@ -259,45 +261,35 @@ func TestDockerWaitAll(t *testing.T) {
 		c := docker.start(t, withInit(append(env, image, "sh", "-c", waitAllScript)...)...)
 		mainPid := ""
 		require.Eventually(t, func() bool {
-			for _, line := range strings.Split(c.logs(), "\n") {
+			for _, line := range strings.Split(c.Logs(), "\n") {
 				if pid, ok := strings.CutPrefix(line, "main "); ok {
 					mainPid = pid
 				}
 			}
 			return mainPid != ""
-		}, patience, poll, "the main child never started: %s", c.logs())
+		}, patience, poll, "the main child never started: %s", c.Logs())
 		// Until its parent, pidone, has reaped it, the main child stays in
 		// the table as a zombie.
-		require.Eventually(t, func() bool { _, ok := c.processes()[mainPid]; return !ok }, patience, poll,
-			"the main child %s was never reaped: %v", mainPid, c.processes())
+		require.Eventually(t, func() bool { _, ok := c.Processes()[mainPid]; return !ok }, patience, poll,
+			"the main child %s was never reaped: %v", mainPid, c.Processes())
 		return c
 	}
 	t.Run("the container ends when the rest does", func(t *testing.T) {
 		c := waitingContainer(t, "-e", "PIDONE_WAIT_ALL=1")
-		assert.Equal(t, 1, count(c.processes(), "cat"), "the background process runs on")
-		c.exec("sh", "-c", "echo open > /tmp/gate")
-		assert.Equal(t, 5, c.exitCode())
-		assert.True(t, pt.HasLine(c.logs(), "background finished"), c.logs())
+		assert.Equal(t, 1, c.Processes().Count("cat"), "the background process runs on")
+		c.Exec("sh", "-c", "echo open > /tmp/gate")
+		assert.Equal(t, 5, c.ExitCode())
+		assert.True(t, pt.HasLine(c.Logs(), "background finished"), c.Logs())
 	})
 	t.Run("docker stop during the wait drains", func(t *testing.T) {
 		c := waitingContainer(t, "-e", "PIDONE_WAIT_ALL=1")
-		c.stop(30)
-		assert.Equal(t, 5, c.exitCode())
-		assert.False(t, pt.HasLine(c.logs(), "background finished"), c.logs())
+		c.Stop(30)
+		assert.Equal(t, 5, c.ExitCode())
+		assert.False(t, pt.HasLine(c.Logs(), "background finished"), c.Logs())
 	})
 	t.Run("without it the rest is drained at once", func(t *testing.T) {
 		c := docker.start(t, withInit(image, "sh", "-c", waitAllScript)...)
-		assert.Equal(t, 5, c.exitCode())
-		assert.False(t, pt.HasLine(c.logs(), "background finished"), c.logs())
+		assert.Equal(t, 5, c.ExitCode())
+		assert.False(t, pt.HasLine(c.Logs(), "background finished"), c.Logs())
 	})
-}
-
-// killSignals lists the signals the daemon has sent the container so far,
-// as numbers, from its events.
-func killSignals(t *testing.T, c *container) []string {
-	t.Helper()
-	now := time.Now()
-	out := c.e.must(t, "events", "--since", "10m", "--until", fmt.Sprintf("%d.%09d", now.Unix(), now.Nanosecond()),
-		"--filter", "container="+c.name, "--filter", "event=kill", "--format", "{{.Actor.Attributes.signal}}")
-	return strings.Fields(out)
 }

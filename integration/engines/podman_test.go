@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pidone/pidone/integration/enginetest"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -21,7 +22,8 @@ const (
 	podmanInitPath = podmanLib + "/bin/pidone"
 )
 
-var podman = &engine{name: "podman", argv: []string{"podman"}, withInit: withInitPath,
+var podman = &engine{name: "podman", Client: enginetest.Client{Argv: []string{"podman"}, Prefix: "pidone-engines"},
+	withInit:  withInitPath,
 	initArgv0: "/run/podman-init", initVersion: "tini version 0.1.7_catatonit"}
 
 // startPodman points podman at the suite's configuration and store and
@@ -34,13 +36,13 @@ func startPodman(context string) (stop func()) {
 			return stop
 		}
 	}
-	podman.env = []string{
+	podman.Env = []string{
 		"CONTAINERS_CONF=" + filepath.Join(testdata, "containers.conf"),
 		"CONTAINERS_STORAGE_CONF=" + filepath.Join(testdata, "storage.conf"),
 	}
 	stop = func() {
-		podman.try("pod", "rm", "-a", "-f")
-		podman.try("rm", "-a", "-f", "-v")
+		podman.Try("pod", "rm", "-a", "-f")
+		podman.Try("rm", "-a", "-f", "-v")
 		removeAll(podmanRun)
 		removeAll(podmanLib)
 	}
@@ -55,11 +57,11 @@ func startPodman(context string) (stop func()) {
 		podman.unavailable = "cannot install pidone as init_path: " + err.Error()
 		return stop
 	}
-	if _, stderr, code := podman.try("info"); code != 0 {
+	if _, stderr, code := podman.Try("info"); code != 0 {
 		podman.unavailable = "podman info: " + firstLine(stderr)
 		return stop
 	}
-	if out, err := podman.command("build", "--quiet", "--network", "none", "-t", image,
+	if out, err := podman.Command("build", "--quiet", "--network", "none", "-t", image,
 		"-f", filepath.Join(context, "Containerfile"), context).CombinedOutput(); err != nil {
 		podman.broken = "podman build of the test image: " + err.Error() + ": " + strings.TrimSpace(string(out))
 	}
@@ -97,20 +99,20 @@ func TestPodInfraIsPidonePaused(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			podman.need(t)
-			pod := uniqueName(t)
-			t.Cleanup(func() { podman.try("pod", "rm", "-f", pod) })
-			podman.must(t, "pod", "create", "--name", pod, "--share", "pid,ipc,uts",
+			pod := podman.UniqueName(t)
+			t.Cleanup(func() { podman.Try("pod", "rm", "-f", pod) })
+			podman.Must(t, "pod", "create", "--name", pod, "--share", "pid,ipc,uts",
 				"--infra-image", image, "--infra-command", tc.command)
-			podman.must(t, "pod", "start", pod)
-			infra := strings.TrimSpace(podman.must(t, "pod", "inspect", "-f", "{{.InfraContainerID}}", pod))
+			podman.Must(t, "pod", "start", pod)
+			infra := strings.TrimSpace(podman.Must(t, "pod", "inspect", "-f", "{{.InfraContainerID}}", pod))
 
 			c := podman.start(t, append([]string{"--pod", pod, image}, orphanMaker...)...)
-			assert.Equal(t, tc.cmdline, c.exec("sh", "-c", `tr '\0' ' ' </proc/1/cmdline`), "PID 1 of the pod")
+			assert.Equal(t, tc.cmdline, c.Exec("sh", "-c", `tr '\0' ' ' </proc/1/cmdline`), "PID 1 of the pod")
 			releaseOrphans(t, c)
 
-			podman.must(t, "pod", "stop", "-t", "30", pod)
-			infraContainer := &container{t: t, e: podman, name: infra}
-			assert.Equal(t, 0, infraContainer.exitCode(), "the infra container's exit code")
+			podman.Must(t, "pod", "stop", "-t", "30", pod)
+			infraContainer := &container{T: t, Client: &podman.Client, Name: infra}
+			assert.Equal(t, 0, infraContainer.ExitCode(), "the infra container's exit code")
 		})
 	}
 }

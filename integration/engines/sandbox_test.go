@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 
+	"github.com/pidone/pidone/integration/enginetest"
 	pt "github.com/pidone/pidone/integration/proctest"
 	"github.com/pidone/pidone/internal/hostcheck"
 )
@@ -88,8 +89,8 @@ func (s *sandbox) exitCode() int {
 }
 
 // children lists PID 1's children by pid, each as "name state".
-func (s *sandbox) children() map[string]string {
-	procs := map[string]string{}
+func (s *sandbox) children() enginetest.Processes {
+	procs := enginetest.Processes{}
 	for _, p := range pt.Children(s.init) {
 		if st := pt.Status(p); st != nil {
 			procs[strconv.Itoa(p)] = st["Name"] + " " + st["State"][:1]
@@ -201,7 +202,7 @@ func TestPauseHoldsASharedPIDNamespace(t *testing.T) {
 			// A container's process leaves orphans behind: each subshell
 			// ends at once, and its cat, waiting at the gate, is PID 1's.
 			s.enter(`i=0; while [ $i -lt `+strconv.Itoa(orphans)+` ]; do (cat "$1" >/dev/null &); i=$((i+1)); done`, g.path)
-			require.Eventually(t, func() bool { return count(s.children(), "cat") == orphans }, patience, poll,
+			require.Eventually(t, func() bool { return s.children().Count("cat") == orphans }, patience, poll,
 				"not every orphan became PID 1's: %v", s.children())
 			g.open(t, orphans)
 			require.Eventually(t, func() bool { return len(s.children()) == 0 }, patience, poll,
