@@ -55,7 +55,6 @@ func runClient(t *testing.T, flags []string, connect func(*exec.Cmd, *pt.Output)
 		close(c.exited)
 	}()
 	t.Cleanup(func() {
-		machineDocker.Remove(c.Name)
 		c.cmd.Process.Kill()
 		<-c.exited
 	})

@@ -1,8 +1,6 @@
-// Package enginetest drives a container engine's client as a user types it,
-// for the suites that run pidone in containers: client commands, and
-// detached containers that a test starts, watches and has removed when it
-// ends. The machine's docker, a docker on a daemon of the suite's own and
-// a podman with the suite's configuration are all a Client.
+// Package enginetest drives a container engine's client as a user types it
+// (docker, docker on a daemon of a suite's own, podman), for the suites
+// that run pidone in containers: a test's containers are removed when it ends.
 package enginetest
 
 import (
@@ -24,14 +22,12 @@ import (
 
 // Client is an engine's command line.
 type Client struct {
-	Argv []string // the client and its global flags
-	Env  []string // added to the environment of every client command
-	// Prefix begins the name of every container the client starts, so that
-	// a suite can tell its own from everyone else's.
-	Prefix string
+	Argv   []string // the client and its global flags
+	Env    []string // added to the environment of every client command
+	Prefix string   // begins every container's name, to tell a suite's own
 }
 
-// Command is the client command args, not yet started.
+// Command is a client command, not yet started.
 func (e *Client) Command(args ...string) *exec.Cmd {
 	cmd := exec.Command(e.Argv[0], append(append([]string{}, e.Argv[1:]...), args...)...)
 	cmd.Env = append(os.Environ(), e.Env...)
@@ -61,8 +57,7 @@ func (e *Client) Must(t testing.TB, args ...string) string {
 	return stdout
 }
 
-// poll is how often a wait asks the engine again: each asking runs a
-// client command, so not as often as proctest looks at /proc.
+// poll is how often a wait asks the engine again, each time a client command.
 const poll = 50 * time.Millisecond
 
 var containers atomic.Int64
@@ -70,14 +65,8 @@ var containers atomic.Int64
 // UniqueName names a container after its test, unique on the machine.
 func (e *Client) UniqueName(t testing.TB) string {
 	base := strings.ToLower(regexp.MustCompile(`[^a-zA-Z0-9_.-]+`).ReplaceAllString(t.Name(), "-"))
-	if len(base) > 60 {
-		base = base[:60]
-	}
-	return fmt.Sprintf("%s-%s-%d-%d", e.Prefix, base, os.Getpid(), containers.Add(1))
+	return fmt.Sprintf("%s-%s-%d-%d", e.Prefix, base[:min(len(base), 60)], os.Getpid(), containers.Add(1))
 }
-
-// Remove removes a container, running or not, and its anonymous volumes.
-func (e *Client) Remove(name string) { e.Try("rm", "-f", "-v", name) }
 
 // Container is one container of a test.
 type Container struct {
@@ -87,9 +76,8 @@ type Container struct {
 	Started time.Time
 }
 
-// Start runs a detached container without a network, and removes it when
-// the test ends, whether it passed or not; args are run's flags, the image
-// and the command.
+// Start runs a detached container without a network; args are run's
+// flags, the image and the command.
 func (e *Client) Start(t *testing.T, args ...string) *Container {
 	t.Helper()
 	c := e.Named(t)
@@ -97,16 +85,15 @@ func (e *Client) Start(t *testing.T, args ...string) *Container {
 	return c
 }
 
-// Named is a container name of the test's, for a run the test starts
-// itself; the container is removed when the test ends, and its logs are
-// shown if the test failed.
+// Named is a container name for a run the test starts itself: the
+// container is removed when the test ends, its logs shown if it failed.
 func (e *Client) Named(t *testing.T) *Container {
 	c := &Container{T: t, Client: e, Name: e.UniqueName(t), Started: time.Now()}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("%s logs %s:\n%s", e.Argv[0], c.Name, c.Logs())
 		}
-		e.Remove(c.Name)
+		e.Try("rm", "-f", "-v", c.Name)
 	})
 	return c
 }
@@ -184,11 +171,9 @@ type Processes map[string]string
 // Processes reads the container's process table from inside it.
 func (c *Container) Processes() Processes {
 	c.T.Helper()
-	// One grep over every stat file: it lists itself, but no cat of its
-	// own, and it is no zombie; busybox's read builtin, one byte a system
-	// call, would take seconds over hundreds of files. A process that ends
-	// between the glob and the read is simply not listed, and grep's status
-	// for that is no failure of the listing.
+	// One grep over every stat file (busybox's read builtin, one byte a
+	// system call, would take seconds): it lists itself, but no zombie. A
+	// process that ends between the glob and the read is not listed.
 	out := c.Exec("sh", "-c", `grep -h "" /proc/[0-9]*/stat 2>/dev/null; true`)
 	procs := Processes{}
 	for _, line := range strings.Split(out, "\n") {

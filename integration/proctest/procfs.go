@@ -71,8 +71,8 @@ func SignalSet(mask string) []int {
 	return sigs
 }
 
-// Pids lists the processes /proc shows now, zombies included.
-func Pids() []int {
+// pids lists the processes /proc shows now, zombies included.
+func pids() []int {
 	var pids []int
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
@@ -86,7 +86,7 @@ func Pids() []int {
 // Children lists the processes whose parent is pid, zombies included.
 func Children(pid int) []int {
 	var children []int
-	for _, n := range Pids() {
+	for _, n := range pids() {
 		if st := Status(n); st != nil && st["PPid"] == strconv.Itoa(pid) {
 			children = append(children, n)
 		}
@@ -113,7 +113,7 @@ func killTree(pid int) {
 // descendants lists the descendants of pid, with or without zombies.
 func descendants(pid int, zombies bool) []int {
 	children := map[int][]int{}
-	for _, n := range Pids() {
+	for _, n := range pids() {
 		st := Status(n)
 		if st == nil || (!zombies && strings.HasPrefix(st["State"], "Z")) {
 			continue
@@ -137,7 +137,7 @@ func killMarked(mark string) {
 	want := []byte(mark + "\x00")
 	for round := 0; round < 10; round++ {
 		found := false
-		for _, pid := range Pids() {
+		for _, pid := range pids() {
 			if pid == os.Getpid() {
 				continue
 			}

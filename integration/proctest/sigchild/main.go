@@ -32,13 +32,11 @@ import (
 func main() {
 	var exitOn, orphanCmd string
 	var orphans int
-	var exitAfter time.Duration
 	var tag string
 	flag.StringVar(&tag, "tag", "", "start every line with this word, to tell several sigchilds apart")
 	flag.StringVar(&exitOn, "exit-on", "", "SIG=CODE,...: exit with CODE after receiving SIG")
 	flag.IntVar(&orphans, "orphans", 0, "leave this many short-lived orphans behind (they exit at once)")
 	flag.StringVar(&orphanCmd, "orphan-cmd", "true", "what each orphan runs (a shell command)")
-	flag.DurationVar(&exitAfter, "exit-after", 0, "exit 0 this long after ready (0: never)")
 	spin := flag.Duration("spin", 0, "run on the CPU this long before ready, reporting signals meanwhile")
 	flag.Parse()
 
@@ -84,10 +82,6 @@ func main() {
 
 	if orphans > 0 {
 		say("orphans " + leaveOrphans(orphans, orphanCmd))
-	}
-	if exitAfter > 0 {
-		time.Sleep(exitAfter)
-		os.Exit(0)
 	}
 	select {} // the reporting goroutine exits on an -exit-on signal
 }

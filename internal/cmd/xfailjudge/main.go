@@ -12,6 +12,11 @@
 // xfail; an unexpected failure or pass fails and says why. The suite's one
 // line, and any entry of the list that matches no test, go to stderr. It
 // exits 1 when anything was unexpected or the suite reported no tests.
+//
+// A listed test must fail the way the list says (each failure message holds
+// the entry's text), and one that passes is unexpected: the list cannot go
+// stale unseen. Which tests it may list (pidone's own prose, differences
+// kept on purpose) is the reviewer's rule, not the code's.
 package main
 
 import (
@@ -20,8 +25,6 @@ import (
 	"io"
 	"os"
 	"strings"
-
-	"github.com/pidone/pidone/internal/compat"
 )
 
 func main() {
@@ -49,12 +52,12 @@ func judge(out, notes io.Writer, pkg, suite, listPath string, files []string) (i
 	if err != nil {
 		return 2, fmt.Errorf("expected failures: %w", err)
 	}
-	list, err := compat.ParseExpectations(listFile)
+	list, err := ParseExpectations(listFile)
 	listFile.Close()
 	if err != nil {
 		return 2, fmt.Errorf("expected failures %s: %w", listPath, err)
 	}
-	var results []compat.Result
+	var results []Result
 	for _, name := range files {
 		rs, err := readResults(name)
 		if err != nil {
@@ -74,19 +77,19 @@ func judge(out, notes io.Writer, pkg, suite, listPath string, files []string) (i
 		emit("fail", suite, "")
 		status = 1
 	}
-	judged := compat.Judge(suite, results, list)
+	judged := Judge(suite, results, list)
 	for _, j := range judged {
 		emit("run", j.ID, "")
 		switch j.Verdict {
-		case compat.Pass:
+		case Pass:
 			emit("pass", j.ID, "")
-		case compat.ExpectedFail:
+		case ExpectedFail:
 			emit("output", j.ID, "expected failure: "+j.Listed.Why+"\n")
 			emit("skip", j.ID, "")
-		case compat.Skip:
+		case Skip:
 			emit("output", j.ID, suite+": "+j.Reason+"\n")
 			emit("skip", j.ID, "")
-		case compat.UnexpectedPass:
+		case UnexpectedPass:
 			emit("output", j.ID, fmt.Sprintf("passes, but %s:%d lists it as an expected failure: take it off the list\n",
 				listPath, j.Listed.Line))
 			emit("fail", j.ID, "")
@@ -105,22 +108,22 @@ func judge(out, notes io.Writer, pkg, suite, listPath string, files []string) (i
 		emit("fail", "", "")
 	}
 
-	for _, e := range compat.Unused(suite, results, list) {
+	for _, e := range Unused(suite, results, list) {
 		fmt.Fprintf(notes, "note: %s:%d (%s) matches no test of the %s suite\n", listPath, e.Line, e.Tests, suite)
 	}
-	fmt.Fprintln(notes, compat.Summary(suite, judged))
+	fmt.Fprintln(notes, Summary(suite, judged))
 	return status, nil
 }
 
 // readResults reads a pytest JUnit report (.xml) or a harness's JSON lines.
-func readResults(name string) ([]compat.Result, error) {
+func readResults(name string) ([]Result, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	if strings.HasSuffix(name, ".xml") {
-		return compat.ReadJUnit(f)
+		return ReadJUnit(f)
 	}
-	return compat.ReadLines(f)
+	return ReadLines(f)
 }

@@ -1,17 +1,4 @@
-// Package compat judges the results of another tool's own test suite run
-// against pidone under that tool's name (make compat: dumb-init's pytest
-// suite, tini's CI checks). Each test either passes, or fails in a way the
-// expected-failure list (compat/xfail.txt) explains, or is an unexpected
-// failure; a listed test that passes is an unexpected pass, so the list
-// cannot go stale unseen.
-//
-// The list may name a test only for prose pidone writes in its own words
-// or for a difference the README keeps on purpose; that rule is the
-// reviewer's, not the code's. What the code enforces is that a listed test
-// fails the way the list says: every failure message must contain the
-// entry's text, so a listed test that starts failing for another reason is
-// an unexpected failure.
-package compat
+package main
 
 import (
 	"bufio"
