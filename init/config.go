@@ -75,8 +75,8 @@ type Config struct {
 	// Otherwise the child ignores what pidone's caller ignored (tini).
 	DefaultDispositions bool
 	// KeepWorkingDirectory keeps pidone in the directory it was started
-	// in (tini). Otherwise, once the child has started there, pidone moves
-	// to /, as dumb-init and catatonit do, so that a volume mounted at that
+	// in (tini, catatonit). Otherwise the child starts there and pidone
+	// moves to /, as dumb-init does, so that a volume mounted at that
 	// directory is not kept busy by the init for as long as it runs.
 	KeepWorkingDirectory bool
 	// Name is what pidone calls itself in its logs; "" is "pidone".

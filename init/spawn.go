@@ -42,8 +42,9 @@ const shell = "/bin/sh"
 // the reaper collects it with everything else.
 //
 // Sockets passed to pidone by socket activation go on to the child with
-// LISTEN_PID naming it (listenstage.go).
-func spawn(argv, env []string, attrs *syscall.SysProcAttr) (int, *spawnError) {
+// LISTEN_PID naming it (listenstage.go). Unless keepDirectory, pidone
+// leaves its directory for / before the child exists (leaveDirectory).
+func spawn(argv, env []string, attrs *syscall.SysProcAttr, keepDirectory bool) (int, *spawnError) {
 	path, err := lookPath(argv[0])
 	if err != nil {
 		return 0, &spawnError{argv[0], err}
@@ -58,6 +59,11 @@ func spawn(argv, env []string, attrs *syscall.SysProcAttr) (int, *spawnError) {
 		// too, as with a plain exec.
 		Files: []uintptr{0, 1, 2},
 		Sys:   attrs,
+	}
+	if !keepDirectory {
+		// After the lookup, which a relative PATH entry makes depend on
+		// the directory; the child changes into it before its exec.
+		attr.Dir = leaveDirectory()
 	}
 	if socketsForUs(env) {
 		return spawnThroughStage(path, argv, attr)
@@ -164,4 +170,29 @@ func lookPath(name string) (string, error) {
 		return "", denied
 	}
 	return "", errNotFound
+}
+
+// leaveDirectory moves pidone to / and returns the directory it was in, by
+// a path that leads the child back to the same directory; where no path
+// does (the directory was removed, or cannot be entered by its path), it
+// returns "" and pidone stays, to leave once the child has started. Leaving
+// first means the child never sees its init in its directory: dumb-init
+// leaves at once after its fork, and a child that looks at once (dumb-init's
+// suite does) finds it gone.
+func leaveDirectory() string {
+	dir, err := syscall.Getwd()
+	if err != nil {
+		return ""
+	}
+	var here, there syscall.Stat_t
+	if syscall.Stat(".", &here) != nil || syscall.Stat(dir, &there) != nil ||
+		here.Dev != there.Dev || here.Ino != there.Ino {
+		return ""
+	}
+	// What the child will do, done first where a failure leaves pidone
+	// where it was: every directory on the path must let it through.
+	if syscall.Chdir(dir) != nil || syscall.Chdir("/") != nil {
+		return ""
+	}
+	return dir
 }

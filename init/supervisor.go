@@ -99,8 +99,9 @@ func (s *supervisor) run(ignored []syscall.Signal) int {
 		s.log.log(detail, "not forwarding SIGURG: the Go runtime's preemption is on (GODEBUG, or a build without release/build.env), so it could be the runtime's own")
 	}
 	if !s.cfg.KeepWorkingDirectory {
-		// The child has started where it was asked to; pidone itself needs
-		// no directory, and one on a mount would keep the mount busy.
+		// pidone itself needs no directory, and one on a mount would keep
+		// the mount busy. Mostly it left before the child started (spawn);
+		// in pause mode, or where no path led back, it leaves now.
 		syscall.Chdir("/")
 	}
 	s.apply(s.machine.step(event{kind: started, child: child}))
@@ -143,7 +144,7 @@ func (s *supervisor) start(ignored []syscall.Signal) (int, *spawnError) {
 		}
 	}
 
-	return spawn(s.cfg.Command, s.cfg.Env, childAttributesFor(s.cfg.Session, term))
+	return spawn(s.cfg.Command, s.cfg.Env, childAttributesFor(s.cfg.Session, term), s.cfg.KeepWorkingDirectory)
 }
 
 // askForParentDeathSignal has the kernel send pidone sig when pidone's

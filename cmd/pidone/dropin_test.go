@@ -196,6 +196,20 @@ func TestTheInitLeavesItsDirectoryOnceTheChildHasStartedThere(t *testing.T) {
 	t.Run("pidone", func(t *testing.T) {
 		assert.Equal(t, directories{Child: dir, Init: "/"}, directoriesUnder(t, dir, pt.Pidone(t)))
 	})
+	// dumb-init's own suite has the child read its init's directory as its
+	// first command: pidone has left before the child exists, so no run,
+	// however the machine schedules it, finds the init still there.
+	for _, bin := range []string{"pidone", "dumb-init"} {
+		t.Run(bin+" has left before the child can look", func(t *testing.T) {
+			init := pt.PidoneAs(t, bin)
+			for range 20 {
+				p := pt.Start(t, pt.Options{}, "/bin/sh", "-c",
+					`cd "$1" && exec "$2" -- sh -c 'readlink /proc/$PPID/cwd; pwd'`, "sh", dir, init)
+				require.Equal(t, 0, p.Wait())
+				require.Equal(t, []string{"/", dir}, p.Stdout())
+			}
+		})
+	}
 }
 
 func TestDumbInitReadsARewriteRuleAsDumbInitDoes(t *testing.T) {
