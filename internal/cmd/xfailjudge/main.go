@@ -70,43 +70,47 @@ func judge(out, notes io.Writer, pkg, suite, listPath string, files []string) (i
 	emit := func(action, test, output string) {
 		_ = enc.Encode(event{Action: action, Package: pkg, Test: test, Output: output})
 	}
+	// The suite's tests are subtests of one test named after the suite, as
+	// go test nests them: a test ID holds "/" (tests/cwd_test.py::...),
+	// which gotestsum reads as a subtest of a root that must be running.
+	emit("run", suite, "")
 	status := 0
 	if len(results) == 0 {
-		emit("run", suite, "")
 		emit("output", suite, "the suite reported no tests\n")
-		emit("fail", suite, "")
 		status = 1
 	}
 	judged := Judge(suite, results, list)
 	for _, j := range judged {
-		emit("run", j.ID, "")
+		test := suite + "/" + j.ID
+		emit("run", test, "")
 		switch j.Verdict {
 		case Pass:
-			emit("pass", j.ID, "")
+			emit("pass", test, "")
 		case ExpectedFail:
-			emit("output", j.ID, "expected failure: "+j.Listed.Why+"\n")
-			emit("skip", j.ID, "")
+			emit("output", test, "expected failure: "+j.Listed.Why+"\n")
+			emit("skip", test, "")
 		case Skip:
-			emit("output", j.ID, suite+": "+j.Reason+"\n")
-			emit("skip", j.ID, "")
+			emit("output", test, suite+": "+j.Reason+"\n")
+			emit("skip", test, "")
 		case UnexpectedPass:
-			emit("output", j.ID, fmt.Sprintf("passes, but %s:%d lists it as an expected failure: take it off the list\n",
+			emit("output", test, fmt.Sprintf("passes, but %s:%d lists it as an expected failure: take it off the list\n",
 				listPath, j.Listed.Line))
-			emit("fail", j.ID, "")
+			emit("fail", test, "")
 			status = 1
 		default:
 			for _, f := range j.Failures {
-				emit("output", j.ID, strings.TrimRight(f, "\n")+"\n")
+				emit("output", test, strings.TrimRight(f, "\n")+"\n")
 			}
-			emit("fail", j.ID, "")
+			emit("fail", test, "")
 			status = 1
 		}
 	}
-	if status == 0 {
-		emit("pass", "", "")
-	} else {
-		emit("fail", "", "")
+	ending := "pass"
+	if status != 0 {
+		ending = "fail"
 	}
+	emit(ending, suite, "")
+	emit(ending, "", "")
 
 	for _, e := range Unused(suite, results, list) {
 		fmt.Fprintf(notes, "note: %s:%d (%s) matches no test of the %s suite\n", listPath, e.Line, e.Tests, suite)

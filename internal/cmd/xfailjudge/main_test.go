@@ -45,11 +45,12 @@ func TestEachResultBecomesATestAndAnExpectedFailureASkipWithItsReason(t *testing
 			ends[e.Test] = e.Action
 		}
 	}
-	assert.Equal(t, map[string]string{"help": "skip", "version": "fail", "cwd": "fail", "ok": "pass", "tty": "skip", "": "fail"}, ends)
-	assert.Equal(t, "expected failure: prose: help text\n", output["help"])
-	assert.Contains(t, output["version"], "xfail.txt:2 lists it as an expected failure")
-	assert.Equal(t, "want /, got /tmp\n", output["cwd"])
-	assert.Equal(t, "s: no tty\n", output["tty"])
+	assert.Equal(t, map[string]string{"s/help": "skip", "s/version": "fail", "s/cwd": "fail", "s/ok": "pass", "s/tty": "skip",
+		"s": "fail", "": "fail"}, ends, "each result a subtest of the suite, which fails with them")
+	assert.Equal(t, "expected failure: prose: help text\n", output["s/help"])
+	assert.Contains(t, output["s/version"], "xfail.txt:2 lists it as an expected failure")
+	assert.Equal(t, "want /, got /tmp\n", output["s/cwd"])
+	assert.Equal(t, "s: no tty\n", output["s/tty"])
 
 	assert.Contains(t, notes.String(), "xfail.txt:3 (gone) matches no test of the s suite")
 	assert.Contains(t, notes.String(), "s suite: 4 run, 1 passed, 1 expected failures, 2 unexpected, 1 skipped (no tty)\n")
