@@ -196,6 +196,14 @@ func TestTheInitLeavesItsDirectoryOnceTheChildHasStartedThere(t *testing.T) {
 	t.Run("pidone", func(t *testing.T) {
 		assert.Equal(t, directories{Child: dir, Init: "/"}, directoriesUnder(t, dir, pt.Pidone(t)))
 	})
+	t.Run("pidone started in a removed directory still starts the child there", func(t *testing.T) {
+		gone := filepath.Join(t.TempDir(), "gone")
+		require.NoError(t, os.Mkdir(gone, 0o755))
+		p := pt.Start(t, pt.Options{}, "/bin/sh", "-c",
+			`cd "$1" && rmdir "$1" && exec "$2" -- sh -c 'readlink /proc/self/cwd'`, "sh", gone, pt.Pidone(t))
+		require.Equal(t, 0, p.Wait(), p.Stderr())
+		assert.Equal(t, []string{gone + " (deleted)"}, p.Stdout())
+	})
 	// dumb-init's own suite has the child read its init's directory as its
 	// first command: pidone has left before the child exists, so no run,
 	// however the machine schedules it, finds the init still there.
